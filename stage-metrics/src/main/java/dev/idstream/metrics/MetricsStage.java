@@ -97,7 +97,7 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
                 throw new StageException.BadInput(FailureReason.BAD_INPUT, "the video has no decodable frames");
             }
             return n;
-        } catch (FFmpegFrameGrabber.Exception e) {
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
             throw new StageException.BadInput(FailureReason.BAD_INPUT, "the video cannot be decoded: " + e.getMessage(), e);
         }
     }
