@@ -151,7 +151,8 @@ public final class SampleEvents {
         return GenerationParams.newBuilder()
                 .setPrompt("Porträt einer Frau in 東京, golden hour 🌸, \"cinematic\"\n35mm")
                 .setNegativePrompt("blurry, lowres")
-                .setSeed(9_007_199_254_740_991L)
+                // The largest long that Confluent's JavaScript client (avsc numbers) reads without precision loss.
+                .setSeed(9_007_199_254_740_990L)
                 .setFrames(49).setWidth(720).setHeight(480).setFps(8).setSteps(50)
                 .setGuidanceScale(0.1f)
                 .setModelVersion("fantasyid-5b@1.0").setEvalSetId("bench-7").setLabel("row 3")
