@@ -1,0 +1,36 @@
+package dev.idstream.core.config;
+
+import dev.idstream.core.InputLimits;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/** Everything a stage process needs to run, validated when it is built. See {@link StageConfigLoader} for the keys. */
+public record StageConfig(
+        KafkaSettings kafka,
+        RegistrySettings registry,
+        S3Settings s3,
+        RuntimeSettings runtime,
+        InputLimits limits) {
+
+    public StageConfig {
+        Objects.requireNonNull(kafka, "kafka settings");
+        Objects.requireNonNull(registry, "registry settings");
+        Objects.requireNonNull(s3, "s3 settings");
+        Objects.requireNonNull(runtime, "runtime settings");
+        Objects.requireNonNull(limits, "input limits");
+    }
+
+    /** Loads from an optional properties file, overridden by {@code IDSTREAM_*} environment variables. */
+    public static StageConfig load(Path propertiesFile, Map<String, String> environment) {
+        return StageConfigLoader.load(propertiesFile, environment);
+    }
+
+    public StageConfig withKafka(KafkaSettings newKafka) {
+        return new StageConfig(newKafka, registry, s3, runtime, limits);
+    }
+
+    public StageConfig withRuntime(RuntimeSettings newRuntime) {
+        return new StageConfig(kafka, registry, s3, newRuntime, limits);
+    }
+}
