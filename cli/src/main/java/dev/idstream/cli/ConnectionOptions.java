@@ -1,0 +1,17 @@
+package dev.idstream.cli;
+
+import dev.idstream.core.config.StageConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the Kafka cluster, registry and S3 are: a properties file and/or IDSTREAM_* environment variables. */
+final class ConnectionOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file (keys as in the README); IDSTREAM_* environment variables override it.")
+    Path configFile;
+
+    StageConfig load() {
+        return StageConfig.load(configFile, System.getenv());
+    }
+}

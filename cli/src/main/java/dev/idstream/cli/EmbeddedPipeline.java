@@ -1,0 +1,117 @@
+package dev.idstream.cli;
+
+import dev.idstream.core.Stage;
+import dev.idstream.core.Topics;
+import dev.idstream.core.artifacts.S3ArtifactStore;
+import dev.idstream.core.config.StageConfig;
+import dev.idstream.core.config.StageConfigLoader;
+import dev.idstream.core.runtime.StageRunner;
+import dev.idstream.core.serde.ConfluentEventSerde;
+import dev.idstream.embedded.EmbeddedInfrastructure;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The embedded default: real Kafka, Schema Registry and S3 on loopback plus the stages, all in this JVM.
+ * Each stage gets its own serde, artifact store and runner, exactly as a separate process would.
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+
+    public static final String BUCKET = "idstream";
+    public static final int PARTITIONS = 3;
+
+    private final EmbeddedInfrastructure infrastructure;
+    private final StageConfig config;
+    private final Map<String, RunningStage> stages = new LinkedHashMap<>();
+
+    private record RunningStage(StageRunner<?, ?> runner, S3ArtifactStore artifacts, Stage<?, ?> stage) {}
+
+    private EmbeddedPipeline(EmbeddedInfrastructure infrastructure, StageConfig config) {
+        this.infrastructure = infrastructure;
+        this.config = config;
+    }
+
+    /** Starts the infrastructure under {@code dataDir} and the named stages (all five for the demo). */
+    public static EmbeddedPipeline start(Path dataDir, List<String> stageNames, Map<String, String> extraConfig) throws Exception {
+        EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.start(dataDir, Topics.ALL, Topics.COMPACTED, PARTITIONS);
+        try {
+            Map<String, String> values = new HashMap<>();
+            infrastructure.connectionEnv(BUCKET).forEach((k, v) -> values.put(toKey(k), v));
+            values.put("registry.auto.register", "true");
+            values.putAll(extraConfig);
+            EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, StageConfigLoader.fromMap(values));
+            for (String name : stageNames) {
+                pipeline.startStage(name);
+            }
+            return pipeline;
+        } catch (Exception | Error e) {
+            infrastructure.close();
+            throw e;
+        }
+    }
+
+    /** {@code IDSTREAM_S3_ACCESS_KEY} → {@code s3.access.key}, the loader's own mapping. */
+    private static String toKey(String env) {
+        return env.substring(StageConfigLoader.ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+    }
+
+    /** Connection settings for clients of this pipeline (submit, status, tests). */
+    public StageConfig config() {
+        return config;
+    }
+
+    public EmbeddedInfrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    /** The environment another process needs to join this cluster ({@code ./idstream stage}, {@code submit}). */
+    public Map<String, String> connectionEnv() {
+        return infrastructure.connectionEnv(BUCKET);
+    }
+
+    public synchronized void startStage(String name) throws Exception {
+        if (stages.containsKey(name)) {
+            throw new IllegalStateException("stage " + name + " is already running");
+        }
+        Stage<?, ?> stage = StageCatalog.create(name);
+        S3ArtifactStore artifacts = S3ArtifactStore.open(config.s3());
+        StageRunner<?, ?> runner = run(stage, config, new ConfluentEventSerde(config.registry()), artifacts);
+        stages.put(name, new RunningStage(runner, artifacts, stage));
+    }
+
+    public synchronized void stopStage(String name) throws Exception {
+        RunningStage running = stages.remove(name);
+        if (running != null) {
+            running.runner().close();
+            running.artifacts().close();
+            running.stage().close();
+        }
+    }
+
+    public synchronized StageRunner<?, ?> runner(String name) {
+        return stages.get(name).runner();
+    }
+
+    private static <I extends SpecificRecord, O extends SpecificRecord> StageRunner<I, O> run(
+            Stage<I, O> stage, StageConfig config, ConfluentEventSerde serde, S3ArtifactStore artifacts) {
+        return new StageRunner<>(stage, config, serde, artifacts).start();
+    }
+
+    @Override
+    public synchronized void close() {
+        List<String> names = new java.util.ArrayList<>(stages.keySet());
+        java.util.Collections.reverse(names); // downstream first, so nothing new arrives at a stopped stage
+        for (String name : names) {
+            try {
+                stopStage(name);
+            } catch (Exception e) {
+                System.err.println("stopping stage " + name + " failed: " + e);
+            }
+        }
+        infrastructure.close();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.idstream.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Interactive commands print their own story; the servers' and stages' logs only show warnings there. */
+final class Logging {
+    private Logging() {}
+
+    static void quiet() {
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        ((Logger) LoggerFactory.getLogger("dev.idstream")).setLevel(Level.WARN);
+    }
+}

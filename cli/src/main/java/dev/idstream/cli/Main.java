@@ -1,0 +1,25 @@
+package dev.idstream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one IDStream command line (run through {@code ./idstream}). */
+@Command(name = "idstream", mixinStandardHelpOptions = true, version = "IDStream 0.1.0",
+        description = "Identity-preserving text-to-video generation and evaluation on Kafka.",
+        subcommands = {DemoCommand.class, UpCommand.class, StageCommand.class, SubmitCommand.class, StatusCommand.class,
+                TopicsCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("idstream: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    if (Boolean.getBoolean("idstream.debug")) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                })
+                .execute(args);
+        System.exit(code);
+    }
+}
