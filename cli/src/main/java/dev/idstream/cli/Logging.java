@@ -9,7 +9,7 @@ final class Logging {
     private Logging() {}
 
     static void quiet() {
-        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.ERROR);
         ((Logger) LoggerFactory.getLogger("dev.idstream")).setLevel(Level.WARN);
     }
 }

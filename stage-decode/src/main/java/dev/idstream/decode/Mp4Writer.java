@@ -13,6 +13,11 @@ final class Mp4Writer {
 
     private Mp4Writer() {}
 
+    static {
+        // FFmpeg prints stream details at INFO to stderr for every file; only errors belong in a stage's log.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    }
+
     /** javacv's converter maps TYPE_3BYTE_BGR straight to BGR24; other layouts are redrawn first. */
     private static BufferedImage toBgr(BufferedImage image) {
         if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {

@@ -28,6 +28,11 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
     public static final String UNSCORED = "none (face bundle not integrated yet: scores are null)";
     static final int SAMPLED_FRAMES = 16;
 
+    static {
+        // FFmpeg prints stream details at INFO to stderr for every file; only errors belong in a stage's log.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    }
+
     @Override
     public String name() {
         return "metrics";
