@@ -17,6 +17,8 @@ public final class RequestValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:@/-]{1,128}");
     /** The VAE compresses space by 8 and the DiT patches by 2: sizes must be multiples of 16. */
     public static final int SIZE_MULTIPLE = 16;
+    /** Largest long a JavaScript consumer (Confluent's JS client) reads without precision loss: 2^53 - 2. */
+    public static final long MAX_SEED = (1L << 53) - 2;
     /** Every over-limit message says "the limit is"; the failure reason is derived from it. */
     private static final String LIMIT_WORD = "the limit";
 
@@ -30,6 +32,9 @@ public final class RequestValidator {
         List<String> problems = new ArrayList<>();
         text("prompt", p.getPrompt(), true, problems);
         text("negative prompt", p.getNegativePrompt(), false, problems);
+        if (p.getSeed() < 0 || p.getSeed() > MAX_SEED) {
+            problems.add("seed is " + p.getSeed() + ", it must be between 0 and " + MAX_SEED + " (JavaScript consumers cannot read larger values)");
+        }
         range("frames", p.getFrames(), 1, limits.maxFrames(), problems);
         range("steps", p.getSteps(), 1, limits.maxSteps(), problems);
         range("fps", p.getFps(), 1, limits.maxFps(), problems);
