@@ -11,5 +11,7 @@ final class Logging {
     static void quiet() {
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.ERROR);
         ((Logger) LoggerFactory.getLogger("dev.idstream")).setLevel(Level.WARN);
+        ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
+        ((Logger) LoggerFactory.getLogger("kafka")).setLevel(Level.ERROR);
     }
 }

@@ -1,0 +1,43 @@
+package dev.idstream.cli;
+
+import dev.idstream.cli.bench.HopBenchmark;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Benchmarks that print numbers (never pass/fail): see README "Performance". */
+@Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback).")
+final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "NAME", description = "hops")
+    String name;
+
+    @Option(names = "--requests", defaultValue = "300")
+    int requests;
+
+    @Option(names = "--warmup", defaultValue = "30")
+    int warmup;
+
+    @Option(names = "--artifact-bytes", defaultValue = "65536", description = "Size of the artifact each hop reads and writes.")
+    int artifactBytes;
+
+    @Option(names = "--data-dir", defaultValue = ".idstream/bench")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"hops".equals(name)) {
+            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops");
+        }
+        Logging.quiet();
+        System.out.println("pipeline overhead per stage hop (serde + Kafka transaction + S3 GET/PUT + read_committed), one at a time ...");
+        HopBenchmark.Result r = HopBenchmark.run(DataDirs.fresh(dataDir), warmup, requests, artifactBytes, System.out);
+        System.out.println("| requests | artifact | p50 ms | p90 ms | p99 ms | max ms |");
+        System.out.println("|---|---|---|---|---|---|");
+        System.out.println(r.markdownRow());
+        System.out.printf("mean %.1f ms%n", r.meanMs());
+        return 0;
+    }
+}
