@@ -10,6 +10,7 @@ import dev.idstream.events.FaceDetected;
 import dev.idstream.events.GenerationRequested;
 import dev.idstream.events.RequestStatus;
 import dev.idstream.events.StageFailed;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,11 +20,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
 
 /** A {@link TransformStage} on topics of its own, with runners, a publisher and committed-only readers. */
 final class TransformHarness implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final String PARENT_TRACE = "00-" + "ab".repeat(16) + "-" + "cd".repeat(8) + "-01";
 
     final EmbeddedPipeline pipeline;
     final String name;
@@ -61,8 +64,18 @@ final class TransformHarness implements AutoCloseable {
     /** Publishes a request whose reference is 1 KiB of random bytes; returns its id. */
     String submit(String prompt) throws Exception {
         String requestId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        submit(requestId, prompt, "00-" + "ab".repeat(16) + "-" + "cd".repeat(8) + "-01");
+        submit(requestId, prompt, PARENT_TRACE);
         return requestId;
+    }
+
+    /** A new request id that the default partitioner puts on {@code partition} of a topic with {@code partitions}. */
+    String idOnPartition(int partition, int partitions) {
+        while (true) {
+            String id = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+            if (Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions == partition) {
+                return id;
+            }
+        }
     }
 
     GenerationRequested submit(String requestId, String prompt, String traceparent) throws Exception {
@@ -71,6 +84,13 @@ final class TransformHarness implements AutoCloseable {
         GenerationRequested request = TransformStage.request(pipeline.artifacts(), requestId, reference, prompt, traceparent);
         publisher.send(inputTopic, requestId, request);
         return request;
+    }
+
+    /** Waits until the step of {@code requestId} has published progress, i.e. is running. */
+    void awaitProgress(String requestId) {
+        try (CommittedReader reader = new CommittedReader(pipeline, Topics.PROGRESS)) {
+            reader.await(r -> requestId.equals(r.key()), l -> !l.isEmpty(), TIMEOUT, Duration.ZERO);
+        }
     }
 
     CommittedReader reader() {

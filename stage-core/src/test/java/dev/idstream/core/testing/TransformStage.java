@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * artifact from S3 (checksum verified), reverses its bytes into {@code requests/<id>/<stage>/transformed.bin}, and
  * emits {@code FaceDetected} pointing at it. Words in the prompt script faults, so behaviour is the same in any process:
  * <ul>
- *   <li>{@code sleep=<ms>}: the step takes that long, publishing progress every 10 % and stopping early when cancelled;
+ *   <li>{@code sleep=<ms>}: the step takes that long, publishing progress every 10 % and stopping early when cancelled
+ *       (unless the prompt also says {@code ignorecancel});
  *   <li>{@code transient=<n>}: the first n attempts fail with {@link StageException.Transient};
  *   <li>{@code noface}: fails with {@link StageException.BadInput} (NO_FACE);
  *   <li>{@code boom}: throws an unexpected exception (a bug).
@@ -111,7 +112,7 @@ public final class TransformStage implements Stage<GenerationRequested, FaceDete
             throw new IllegalStateException("simulated bug in " + name, new ArithmeticException("/ by zero"));
         }
         byte[] reference = ctx.artifacts().get(input.getReference());
-        sleepWithProgress(directive(prompt, "sleep"), ctx);
+        sleepWithProgress(directive(prompt, "sleep"), !has(prompt, "ignorecancel"), ctx);
         byte[] transformed = reversed(reference);
         ArtifactRef image = ctx.artifacts().put(ctx.key(OUTPUT_NAME), transformed, "application/octet-stream");
         return FaceDetected.newBuilder()
@@ -134,13 +135,13 @@ public final class TransformStage implements Stage<GenerationRequested, FaceDete
         return out;
     }
 
-    private static void sleepWithProgress(long millis, StageContext ctx) throws InterruptedException {
+    private static void sleepWithProgress(long millis, boolean honourCancel, StageContext ctx) throws InterruptedException {
         if (millis <= 0) {
             return;
         }
         int steps = 10;
         for (int step = 1; step <= steps; step++) {
-            if (ctx.cancelled()) {
+            if (honourCancel && ctx.cancelled()) {
                 throw new InterruptedException("cancelled at step " + step);
             }
             Thread.sleep(millis / steps);
