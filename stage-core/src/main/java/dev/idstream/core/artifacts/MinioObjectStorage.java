@@ -4,6 +4,7 @@ import dev.idstream.core.StageException;
 import dev.idstream.core.config.S3Settings;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.Http;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -13,9 +14,13 @@ import io.minio.errors.ServerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import okhttp3.ConnectionSpec;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 
 /** {@link ObjectStorage} over the MinIO Java client: the only class that knows that library. */
 public final class MinioObjectStorage implements ObjectStorage {
@@ -40,12 +45,29 @@ public final class MinioObjectStorage implements ObjectStorage {
         this.endpoint = settings.endpoint();
         this.region = settings.region();
         this.partSizeBytes = partSizeBytes;
-        this.client = MinioClient.builder()
+        MinioClient.Builder builder = MinioClient.builder()
                 .endpoint(settings.endpoint())
                 .region(settings.region()) // a known region spares a GetBucketLocation round trip
-                .credentials(settings.accessKey(), settings.secretKey())
-                .build();
+                .credentials(settings.accessKey(), settings.secretKey());
+        if (settings.endpoint().startsWith("http://")) {
+            builder.httpClient(cleartextClient(), true);
+        }
+        this.client = builder.build();
+        // Rebuilds the HTTP client with these timeouts, keeping everything else.
         client.setTimeout(connectTimeout.toMillis(), ioTimeout.toMillis(), ioTimeout.toMillis());
+    }
+
+    /**
+     * For a plain-HTTP endpoint (the embedded server, a MinIO in the same pod): MinIO's default client sets up TLS
+     * (loading the JDK trust store, twice) for every store it opens, which takes seconds on a busy machine. Otherwise
+     * it is the client MinIO would build: HTTP/1.1 and its retry of 408/429/5xx answers. Closed with the MinIO client.
+     */
+    private static OkHttpClient cleartextClient() {
+        return new OkHttpClient.Builder()
+                .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .addInterceptor(new Http.StatusRetryInterceptor())
+                .build();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.idstream.core.Stage;
 import dev.idstream.core.StageException;
 import dev.idstream.core.artifacts.ArtifactStore;
 import dev.idstream.core.serde.EventSerde;
+import dev.idstream.core.serde.SchemaRegistryException;
 import dev.idstream.core.serde.UnreadableEventException;
 import dev.idstream.events.FailureReason;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> 
         TraceContext headerTrace = TraceContext.parse(header(record, TraceContext.HEADER)).orElse(null);
         I input;
         try {
-            input = retrying.call(() -> read(record), cancellation);
+            input = retrying.call(() -> registryFaultsAsTransient(() -> read(record)), cancellation);
         } catch (UnreadableEventException e) {
             TraceContext span = (headerTrace != null ? headerTrace : TraceContext.newRoot()).child();
             String message = "cannot read the event at " + where(record) + ": " + e.getMessage();
@@ -125,9 +126,9 @@ final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> 
                               Cancellation cancellation) throws Exception {
         EventFields.setStringIfPresent(output, EventFields.TRACEPARENT, span.traceparent());
         String requestId = record.key();
-        List<ProducerRecord<String, byte[]>> records = retrying.call(() -> List.of(
+        List<ProducerRecord<String, byte[]>> records = retrying.call(() -> registryFaultsAsTransient(() -> List.of(
                 events.record(stage.outputTopic(), requestId, output, span.traceparent()),
-                events.status(requestId, stage.doneState(), EventFields.video(output), span.traceparent())), cancellation);
+                events.status(requestId, stage.doneState(), EventFields.video(output), span.traceparent()))), cancellation);
         return new Outcome.Emit(records, requestId, span.traceparent(), null, stepTime);
     }
 
@@ -157,19 +158,31 @@ final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> 
         String requestId = record.key() == null ? "" : record.key();
         log.warn("request {} failed in stage {} ({}): {}", requestId, stage.name(), reason, message);
         try {
-            List<ProducerRecord<String, byte[]>> records = retrying.call(() -> {
+            List<ProducerRecord<String, byte[]>> records = retrying.call(() -> registryFaultsAsTransient(() -> {
                 List<ProducerRecord<String, byte[]>> list = new ArrayList<>();
                 list.add(events.failure(requestId, span.traceparent(), reason, message, detail, record));
                 if (record.key() != null) {
                     list.add(events.failedStatus(requestId, reason, message, span.traceparent()));
                 }
                 return list;
-            }, cancellation);
+            }), cancellation);
             return new Outcome.Emit(records, requestId, span.traceparent(), reason, stepTime);
         } catch (Throwable e) {
             // Without a failure event nothing may be committed: the input is processed again later.
             log.error("cannot write the StageFailed event for {}; will process it again", where(record), e);
             return new Outcome.Abandon("cannot serialise the failure event: " + ExceptionChain.summary(e), !cancellation.isCancelled());
+        }
+    }
+
+    /** An unreachable or failing registry (no answer, 5xx) may recover: retried like any transient fault. */
+    private static <T> T registryFaultsAsTransient(Retrying.Call<T> call) throws Exception {
+        try {
+            return call.call();
+        } catch (SchemaRegistryException e) {
+            if (e.isTransient()) {
+                throw new StageException.Transient("the schema registry is unavailable: " + e.getMessage(), e);
+            }
+            throw e;
         }
     }
 

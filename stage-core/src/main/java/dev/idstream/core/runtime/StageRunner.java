@@ -54,7 +54,7 @@ public final class StageRunner<I extends SpecificRecord, O extends SpecificRecor
         this.serde = serde;
         this.artifacts = artifacts;
         this.metrics = new StageMetrics(stage.name());
-        this.loopThread = new Thread(this::runLoop, "idstream-" + stage.name() + "-loop");
+        this.loopThread = new Thread(this::runLoop, "idstream-" + stage.name() + "-" + config.runtime().instanceId() + "-loop");
     }
 
     /** Opens the HTTP endpoint and starts consuming on a thread of its own. */
@@ -81,7 +81,7 @@ public final class StageRunner<I extends SpecificRecord, O extends SpecificRecor
                     backoff.toMillis(), ExceptionChain.summary(cause));
         });
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "idstream-" + stage.name() + "-step");
+            Thread t = new Thread(r, "idstream-" + stage.name() + "-" + runtime.instanceId() + "-step");
             t.setDaemon(true); // a step that ignores interruption must not keep the JVM alive after shutdown
             return t;
         });

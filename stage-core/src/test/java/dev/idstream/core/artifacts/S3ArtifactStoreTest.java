@@ -48,15 +48,20 @@ class S3ArtifactStoreTest {
 
     private static EmbeddedS3 s3;
     private static S3ArtifactStore store;
+    /** Looks at what the store wrote from the outside: object metadata and ETags. */
+    private static MinioClient raw;
 
     @BeforeAll
     static void startServer() throws StageException {
         s3 = EmbeddedS3.start(sharedDir.resolve("s3"));
         store = S3ArtifactStore.open(settings(s3, BUCKET), OPTIONS);
+        raw = MinioClient.builder().endpoint(s3.endpoint().toString()).region(s3.region())
+                .credentials(s3.accessKey(), s3.secretKey()).build();
     }
 
     @AfterAll
-    static void stopServer() {
+    static void stopServer() throws Exception {
+        raw.close();
         store.close();
         s3.close();
     }
@@ -368,9 +373,6 @@ class S3ArtifactStoreTest {
 
     private static StatObjectResponse stat(ArtifactRef ref) throws Exception {
         ArtifactUri uri = ArtifactUri.parse(ref.getUri());
-        try (MinioClient raw = MinioClient.builder().endpoint(s3.endpoint().toString()).region(s3.region())
-                .credentials(s3.accessKey(), s3.secretKey()).build()) {
-            return raw.statObject(StatObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build());
-        }
+        return raw.statObject(StatObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build());
     }
 }

@@ -1,0 +1,133 @@
+package dev.idstream.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idstream.core.InputLimits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StageConfigLoaderTest {
+
+    private static final Map<String, String> REQUIRED = Map.of(
+            "kafka.bootstrap.servers", "broker-1:9093,broker-2:9093",
+            "registry.url", "http://registry:8081",
+            "s3.endpoint", "https://minio:9000",
+            "s3.bucket", "idstream",
+            "s3.access.key", "AKIAEXAMPLE",
+            "s3.secret.key", "s3cr3t-value");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldUseDefaultsWhenOnlyRequiredKeysAreGiven() {
+        StageConfig config = StageConfigLoader.fromMap(REQUIRED);
+
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("broker-1:9093,broker-2:9093");
+        assertThat(config.kafka().clientOverrides()).isEmpty();
+        assertThat(config.registry()).isEqualTo(new RegistrySettings("http://registry:8081", false));
+        assertThat(config.s3()).isEqualTo(new S3Settings("https://minio:9000", "us-east-1", "idstream", "AKIAEXAMPLE", "s3cr3t-value"));
+        assertThat(config.runtime().retryMaxAttempts()).isEqualTo(5);
+        assertThat(config.runtime().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.runtime().instanceId()).isEqualTo(RuntimeSettings.defaultInstanceId());
+        assertThat(config.limits()).isEqualTo(InputLimits.defaults());
+    }
+
+    @Test
+    void shouldPassEveryKafkaKeyThroughAndLetTheEnvironmentWinOverTheFile() throws Exception {
+        Path file = dir.resolve("stage.properties");
+        Files.writeString(file, String.join("\n",
+                "kafka.bootstrap.servers=file-broker:9092",
+                "registry.url=http://registry:8081",
+                "s3.endpoint=http://minio:9000",
+                "s3.bucket=idstream",
+                "s3.access.key=file-access",
+                "s3.secret.key=file-secret",
+                "kafka.security.protocol=SASL_SSL",
+                "kafka.sasl.mechanism=SCRAM-SHA-512",
+                "runtime.retry.max.attempts=7",
+                "limits.max.prompt.chars=500"));
+        Map<String, String> env = Map.of(
+                "IDSTREAM_KAFKA_BOOTSTRAP_SERVERS", "env-broker:9093",
+                "IDSTREAM_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
+                "IDSTREAM_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/truststore.jks",
+                "IDSTREAM_RUNTIME_INSTANCE_ID", "detect-0",
+                "IDSTREAM_RUNTIME_HTTP_PORT", "9464",
+                "PATH", "/usr/bin");
+
+        StageConfig config = StageConfig.load(file, env);
+
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("env-broker:9093");
+        assertThat(config.kafka().clientOverrides()).containsOnly(
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+                Map.entry("sasl.jaas.config", env.get("IDSTREAM_KAFKA_SASL_JAAS_CONFIG")),
+                Map.entry("ssl.truststore.location", "/etc/kafka/truststore.jks"));
+        assertThat(config.kafka().clientConfig()).containsEntry("bootstrap.servers", "env-broker:9093")
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(config.runtime().retryMaxAttempts()).isEqualTo(7);
+        assertThat(config.runtime().instanceId()).isEqualTo("detect-0");
+        assertThat(config.runtime().httpPort()).isEqualTo(9464);
+        assertThat(config.limits().maxPromptChars()).isEqualTo(500);
+    }
+
+    @Test
+    void shouldNeverShowSecretsWhenPrinted() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("kafka.sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"hunter2\";");
+        values.put("kafka.ssl.keystore.password", "ks-pass-123");
+        values.put("kafka.ssl.key.password", "key-pass-456");
+        values.put("kafka.security.protocol", "SASL_SSL");
+
+        String printed = StageConfigLoader.fromMap(values).toString();
+
+        assertThat(printed).doesNotContain("hunter2", "ks-pass-123", "key-pass-456", "s3cr3t-value", "AKIAEXAMPLE")
+                .contains("security.protocol=SASL_SSL", "sasl.jaas.config=***", "ssl.keystore.password=***");
+    }
+
+    @Test
+    void shouldReportEveryProblemAtOnceWhenTheConfigurationIsWrong() {
+        Map<String, String> values = new HashMap<>();
+        values.put("registry.url", "registry:8081");
+        values.put("s3.bucket", "Not_A_Bucket");
+        values.put("s3.secret.key", "do-not-print-me");
+        values.put("runtime.retry.max.atempts", "3");
+        values.put("runtime.poll.timeout.ms", "soon");
+        values.put("limits.max.frames", "-4");
+        values.put("kafka.isolation.level", "read_uncommitted");
+
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "kafka.bootstrap.servers is required (or environment variable IDSTREAM_KAFKA_BOOTSTRAP_SERVERS)",
+                        "registry.url must be an http(s) URL with a host, was 'registry:8081'",
+                        "s3.endpoint is required (or environment variable IDSTREAM_S3_ENDPOINT)",
+                        "s3.bucket must be a valid S3 bucket name (3-63 of a-z, 0-9, '.', '-'), was 'Not_A_Bucket'",
+                        "s3.access.key is required (or environment variable IDSTREAM_S3_ACCESS_KEY)",
+                        "runtime.poll.timeout.ms has an invalid value 'soon'",
+                        "limits.max.frames must be a positive number, was '-4'",
+                        "unknown key runtime.retry.max.atempts (known runtime.* keys: runtime.http.port, runtime.instance.id, "
+                                + "runtime.poll.timeout.ms, runtime.retry.initial.backoff.ms, runtime.retry.max.attempts, "
+                                + "runtime.retry.max.backoff.ms, runtime.shutdown.grace.ms)"))
+                .hasMessageNotContaining("do-not-print-me");
+        values.put("kafka.bootstrap.servers", "b:9092");
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .hasMessageContaining("kafka.isolation.level is set by the stage runtime and cannot be configured");
+    }
+
+    @Test
+    void shouldRejectInconsistentRuntimeSettingsWithTheKeyName() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("runtime.retry.initial.backoff.ms", "5000");
+        values.put("runtime.retry.max.backoff.ms", "1000");
+
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .hasMessageContaining("runtime.retry.max.backoff.ms must be at least the initial backoff PT5S, was PT1S");
+    }
+}
