@@ -35,6 +35,7 @@ public final class MinioObjectStorage implements ObjectStorage {
     private final String endpoint;
     private final String region;
     private final long partSizeBytes;
+    private final String timeouts;
 
     /**
      * @param partSizeBytes multipart part size (5 MiB to 5 GiB); objects up to this size go in one request
@@ -45,6 +46,7 @@ public final class MinioObjectStorage implements ObjectStorage {
         this.endpoint = settings.endpoint();
         this.region = settings.region();
         this.partSizeBytes = partSizeBytes;
+        this.timeouts = "connect timeout " + connectTimeout.toMillis() + " ms, read/write timeout " + ioTimeout.toMillis() + " ms";
         MinioClient.Builder builder = MinioClient.builder()
                 .endpoint(settings.endpoint())
                 .region(settings.region()) // a known region spares a GetBucketLocation round trip
@@ -138,7 +140,7 @@ public final class MinioObjectStorage implements ObjectStorage {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IOException) {
-                return new StageException.Transient("S3 unreachable, could not " + at + ": " + t, e);
+                return new StageException.Transient("S3 unreachable or too slow (" + timeouts + "), could not " + at + ": " + t, e);
             }
         }
         if (e instanceof RuntimeException re) {
