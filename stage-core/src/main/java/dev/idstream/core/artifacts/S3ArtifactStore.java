@@ -96,6 +96,7 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     /** Connects with the MinIO client and, if the options say so, creates the bucket. */
     public static S3ArtifactStore open(S3Settings settings, Options options) throws StageException.Transient {
+        ArtifactUri.requireValidBucket(settings.bucket()); // before any client exists that would need closing
         S3ArtifactStore store = new S3ArtifactStore(new MinioObjectStorage(settings, options.partSizeBytes(),
                 options.connectTimeout(), options.ioTimeout()), settings.bucket());
         if (options.createBucket()) {
