@@ -16,7 +16,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -64,6 +66,7 @@ final class StageLoop implements Runnable {
 
     @Override
     public void run() {
+        requireInputTopic();
         consumer.subscribe(List.of(stage.inputTopic()), ownership);
         while (!stopping) {
             for (ConsumerRecord<String, byte[]> record : poll()) {
@@ -72,6 +75,20 @@ final class StageLoop implements Runnable {
                 }
                 handle(record);
             }
+        }
+    }
+
+    /** A missing input topic would leave the stage idle yet healthy-looking; fail at start with a clear message instead. */
+    private void requireInputTopic() {
+        List<PartitionInfo> partitions;
+        try {
+            partitions = consumer.partitionsFor(stage.inputTopic());
+        } catch (UnknownTopicOrPartitionException e) {
+            partitions = List.of();
+        }
+        if (partitions == null || partitions.isEmpty()) {
+            throw new IllegalStateException("input topic " + stage.inputTopic() + " of stage " + stage.name()
+                    + " does not exist; create the pipeline topics first (PipelineTopics.ensure)");
         }
     }
 
