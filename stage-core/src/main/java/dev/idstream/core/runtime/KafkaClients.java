@@ -43,6 +43,8 @@ final class KafkaClients {
                 ConsumerConfig.CLIENT_ID_CONFIG, transactionalId() + "-consumer",
                 // A new stage group starts at the beginning: no request published before it existed is skipped.
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // Topics are created on purpose (PipelineTopics), never as a side effect of a stage looking for its input.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 // Only partitions that actually move are revoked, so a rebalance rarely interrupts a running step.
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName())));
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(stage));

@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -42,9 +43,8 @@ final class StageLoop implements Runnable {
     private final Duration pollTimeout;
     private final Duration shutdownGrace;
 
+    private final Poller poller;
     private volatile boolean stopping;
-    private volatile long lastPollNanos = System.nanoTime();
-    private volatile int assignedPartitions;
 
     StageLoop(Stage<?, ?> stage, Consumer<String, byte[]> consumer, RecordProcessor<?, ?> processor, TransactionalEmitter emitter,
               StageEvents events, ExecutorService worker, StageMetrics metrics, RetryPolicy retryPolicy,
@@ -60,18 +60,34 @@ final class StageLoop implements Runnable {
         this.retryPolicy = retryPolicy;
         this.pollTimeout = pollTimeout;
         this.shutdownGrace = shutdownGrace;
+        this.poller = new Poller(consumer, pollTimeout, metrics);
     }
 
     @Override
     public void run() {
+        requireInputTopic();
         consumer.subscribe(List.of(stage.inputTopic()), ownership);
         while (!stopping) {
-            for (ConsumerRecord<String, byte[]> record : poll()) {
+            for (ConsumerRecord<String, byte[]> record : poller.poll()) {
                 if (stopping) {
                     break; // not committed, so delivered again after the restart
                 }
                 handle(record);
             }
+        }
+    }
+
+    /** A missing input topic would leave the stage idle yet healthy-looking; fail at start with a clear message instead. */
+    private void requireInputTopic() {
+        List<PartitionInfo> partitions;
+        try {
+            partitions = consumer.partitionsFor(stage.inputTopic());
+        } catch (UnknownTopicOrPartitionException e) {
+            partitions = List.of();
+        }
+        if (partitions == null || partitions.isEmpty()) {
+            throw new IllegalStateException("input topic " + stage.inputTopic() + " of stage " + stage.name()
+                    + " does not exist; create the pipeline topics first (PipelineTopics.ensure)");
         }
     }
 
@@ -85,11 +101,11 @@ final class StageLoop implements Runnable {
     }
 
     long millisSinceLastPoll() {
-        return (System.nanoTime() - lastPollNanos) / 1_000_000;
+        return poller.millisSinceLastPoll();
     }
 
     int assignedPartitions() {
-        return assignedPartitions;
+        return poller.assignedPartitions();
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {
@@ -136,7 +152,7 @@ final class StageLoop implements Runnable {
                 if (!ownership.ownsInFlight()) {
                     cancellation.cancel("partition " + ownership.inFlight() + " was revoked");
                 }
-                pollHeld(Duration.ZERO);
+                poller.pollHeld(Duration.ZERO);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -178,7 +194,7 @@ final class StageLoop implements Runnable {
                         abandon(record, new Outcome.Abandon("shutting down; the last commit's outcome is unknown", false));
                         return;
                     }
-                    pollHeldFor(retryPolicy.backoff(attempt));
+                    poller.pollHeldFor(retryPolicy.backoff(attempt), () -> stopping);
                     continue;
                 }
             }
@@ -194,7 +210,7 @@ final class StageLoop implements Runnable {
             if (attempt == retryPolicy.maxAttempts() && toWrite.succeeded()) {
                 toWrite = outputUnwritable(record, toWrite);
             }
-            pollHeldFor(retryPolicy.backoff(attempt));
+            poller.pollHeldFor(retryPolicy.backoff(attempt), () -> stopping);
         }
     }
 
@@ -206,11 +222,13 @@ final class StageLoop implements Runnable {
     }
 
     private Outcome.Emit outputUnwritable(ConsumerRecord<String, byte[]> record, Outcome.Emit output) {
+        KafkaException cause = emitter.lastFailure();
         String message = "the output of stage " + stage.name() + " could not be written to Kafka after "
-                + retryPolicy.maxAttempts() + " transactions (see the stage's log for the cause)";
+                + retryPolicy.maxAttempts() + " transactions: " + ExceptionChain.summary(cause);
         try {
             return new Outcome.Emit(List.of(
-                    events.failure(output.requestId(), output.traceparent(), FailureReason.INTERNAL, message, null, record),
+                    events.failure(output.requestId(), output.traceparent(), FailureReason.INTERNAL, message,
+                            ExceptionChain.detail(cause), record),
                     events.failedStatus(output.requestId(), FailureReason.INTERNAL, message, output.traceparent())),
                     output.requestId(), output.traceparent(), FailureReason.INTERNAL, output.stepTime());
         } catch (RuntimeException e) {
@@ -224,7 +242,7 @@ final class StageLoop implements Runnable {
         log.info("not committing {}-{}@{}: {}; it will be processed again", record.topic(), record.partition(), record.offset(), abandon.why());
         if (abandon.rewind() && ownership.ownsInFlight()) {
             consumer.seek(ownership.inFlight(), record.offset());
-            pollHeldFor(retryPolicy.maxBackoff()); // space out attempts that fail for reasons outside the record
+            poller.pollHeldFor(retryPolicy.maxBackoff(), () -> stopping); // space out attempts that fail for reasons outside the record
         }
     }
 
@@ -237,39 +255,5 @@ final class StageLoop implements Runnable {
             log.warn("cannot read the committed offset of {}: {}", partition, e.toString());
             return OptionalLong.empty();
         }
-    }
-
-    private ConsumerRecords<String, byte[]> poll() {
-        ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
-        afterPoll();
-        return records;
-    }
-
-    /** One poll with every partition paused: keeps the group membership, returns nothing to process. */
-    private void pollHeld(Duration timeout) {
-        ConsumerRecords<String, byte[]> unexpected = consumer.poll(timeout);
-        // Paused partitions return nothing; should a record slip through anyway, hand it back for a later poll.
-        for (TopicPartition partition : unexpected.partitions()) {
-            consumer.seek(partition, unexpected.records(partition).get(0).offset());
-        }
-        afterPoll();
-    }
-
-    private void pollHeldFor(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!stopping && System.nanoTime() - deadline < 0) {
-            pollHeld(pollTimeout);
-        }
-    }
-
-    private void afterPoll() {
-        lastPollNanos = System.nanoTime();
-        var assignment = consumer.assignment();
-        assignedPartitions = assignment.size();
-        long lag = 0;
-        for (TopicPartition partition : assignment) {
-            lag += consumer.currentLag(partition).orElse(0);
-        }
-        metrics.consumerLag(lag);
     }
 }

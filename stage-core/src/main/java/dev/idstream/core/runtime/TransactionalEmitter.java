@@ -29,6 +29,7 @@ final class TransactionalEmitter implements AutoCloseable {
 
     private final Supplier<Producer<String, byte[]>> factory;
     private Producer<String, byte[]> producer;
+    private KafkaException lastFailure;
 
     TransactionalEmitter(Supplier<Producer<String, byte[]>> factory) {
         this.factory = factory;
@@ -40,6 +41,7 @@ final class TransactionalEmitter implements AutoCloseable {
      *     commit that timed out it may still have committed: callers check the committed offset before retrying.
      */
     boolean commit(List<ProducerRecord<String, byte[]>> records, TopicPartition input, long nextOffset, ConsumerGroupMetadata group) {
+        lastFailure = null;
         try {
             producer.beginTransaction();
             for (ProducerRecord<String, byte[]> record : records) {
@@ -49,19 +51,27 @@ final class TransactionalEmitter implements AutoCloseable {
             producer.commitTransaction();
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            lastFailure = e;
             log.error("transaction for {} fenced: another producer took over transactional id or epoch ({}); if this keeps"
                     + " happening, two replicas share runtime.instance.id", input, e.toString());
             replaceProducer();
             return false;
         } catch (OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
+            lastFailure = e;
             log.error("transaction for {} failed fatally for this producer: {}", input, e.toString());
             replaceProducer();
             return false;
         } catch (KafkaException e) {
+            lastFailure = e;
             log.warn("transaction for {} not committed: {}", input, ExceptionChain.summary(e));
             abortOrReplace();
             return false;
         }
+    }
+
+    /** Why the last {@link #commit} did not commit; null after a commit. */
+    KafkaException lastFailure() {
+        return lastFailure;
     }
 
     private void abortOrReplace() {

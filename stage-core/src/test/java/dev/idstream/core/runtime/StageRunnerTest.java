@@ -210,6 +210,29 @@ class StageRunnerTest {
     }
 
     @Test
+    void shouldReplaceAnOutputThatKafkaRejectsWithOneStageFailedAndProcessTheNext(EmbeddedPipeline pipeline) throws Exception {
+        try (TransformHarness h = new TransformHarness(pipeline, 1)) {
+            StageRunner<?, ?> runner = h.start();
+            String id = h.submit("hugeoutput");
+            String next = h.submit("fine");
+
+            TransformHarness.Results results = h.awaitSettled(List.of(id, next));
+
+            assertThat(results.outputsFor(id)).isEmpty();
+            assertThat(results.failuresFor(id)).singleElement().satisfies(f -> {
+                assertThat(f.getReason()).isEqualTo(FailureReason.INTERNAL);
+                assertThat(f.getMessage()).startsWith("the output of stage " + h.name + " could not be written to Kafka after 3 transactions: ")
+                        .contains("RecordTooLargeException: The message is ");
+                assertThat(f.getDetail()).contains("org.apache.kafka.common.errors.RecordTooLargeException");
+            });
+            assertThat(results.statusesFor(id)).singleElement().satisfies(s -> assertThat(s.getState()).isEqualTo(RequestState.FAILED));
+            assertThat(results.outputsFor(next)).hasSize(1);
+            assertThat(h.stage.invocations(id)).as("the step is not redone to retry the write").isEqualTo(1);
+            assertThat(scrape(runner)).contains("idstream_stage_transaction_aborts_total{stage=\"" + h.name + "\"} 3.0");
+        }
+    }
+
+    @Test
     void shouldPublishProgressWhileTheStepRunsAndServeHealthAndMetrics(EmbeddedPipeline pipeline) throws Exception {
         try (TransformHarness h = new TransformHarness(pipeline, 3)) {
             StageRunner<?, ?> runner = h.start();

@@ -2,13 +2,13 @@ package dev.idstream.core.testing;
 
 import dev.idstream.core.InputLimits;
 import dev.idstream.core.StageException;
-import dev.idstream.core.Topics;
 import dev.idstream.core.artifacts.S3ArtifactStore;
 import dev.idstream.core.config.KafkaSettings;
 import dev.idstream.core.config.RegistrySettings;
 import dev.idstream.core.config.RuntimeSettings;
 import dev.idstream.core.config.S3Settings;
 import dev.idstream.core.config.StageConfig;
+import dev.idstream.core.runtime.PipelineTopics;
 import dev.idstream.core.serde.ConfluentEventSerde;
 import dev.idstream.embedded.EmbeddedKafka;
 import dev.idstream.embedded.EmbeddedRegistry;
@@ -50,7 +50,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         EmbeddedS3 s3 = null;
         try {
             kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-            kafka.createTopics(Topics.ALL, PARTITIONS, Topics.COMPACTED);
+            PipelineTopics.ensure(KafkaSettings.of(kafka.bootstrapServers()), PARTITIONS, (short) 1);
             registry = EmbeddedRegistry.start(dir.resolve("registry"));
             s3 = EmbeddedS3.start(dir.resolve("s3"));
             return new EmbeddedPipeline(kafka, registry, s3);

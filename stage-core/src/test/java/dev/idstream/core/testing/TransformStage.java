@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (unless the prompt also says {@code ignorecancel});
  *   <li>{@code transient=<n>}: the first n attempts fail with {@link StageException.Transient};
  *   <li>{@code noface}: fails with {@link StageException.BadInput} (NO_FACE);
- *   <li>{@code boom}: throws an unexpected exception (a bug).
+ *   <li>{@code boom}: throws an unexpected exception (a bug);
+ *   <li>{@code hugeoutput}: returns an output event too large for Kafka (2 MiB label).
  * </ul>
  */
 public final class TransformStage implements Stage<GenerationRequested, FaceDetected> {
@@ -115,11 +116,15 @@ public final class TransformStage implements Stage<GenerationRequested, FaceDete
         sleepWithProgress(directive(prompt, "sleep"), !has(prompt, "ignorecancel"), ctx);
         byte[] transformed = reversed(reference);
         ArtifactRef image = ctx.artifacts().put(ctx.key(OUTPUT_NAME), transformed, "application/octet-stream");
+        GenerationParams params = input.getParams();
+        if (has(prompt, "hugeoutput")) {
+            params = GenerationParams.newBuilder(params).setLabel("x".repeat(2 << 20)).build();
+        }
         return FaceDetected.newBuilder()
                 .setRequestId(ctx.requestId())
                 .setTraceparent(ctx.traceparent())
                 .setCreatedAt(Instant.now())
-                .setParams(input.getParams())
+                .setParams(params)
                 .setReference(input.getReference())
                 .setImage(image)
                 .setFacesFound(0)
