@@ -14,6 +14,32 @@ INPUT_SIZE = 150
 MEAN_RGB = [122.782, 117.001, 104.298]
 STD = 255.0
 
+# dlib's mean face shape (get_face_chip_details, points 17-67, fractions of the chip) for the points
+# that make the 5-point set: eye contours 36-41 and 42-47, nose tip 30, mouth corners 48 and 54.
+_DLIB_MEAN_SHAPE = {
+    "eye_left": ([0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743],
+                 [0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077]),
+    "eye_right": ([0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335],
+                  [0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099]),
+    "nose": ([0.490127], [0.515625]),
+    "mouth_left": ([0.254149], [0.780233]),
+    "mouth_right": ([0.726104], [0.780233]),
+}
+# dlib's face recognition example extracts 150x150 chips with padding 0.25
+_DLIB_CHIP_PADDING = 0.25
+
+
+def alignment_template():
+    """The 5-point template of a dlib face chip (what the ResNet was trained on), as crop fractions."""
+    points = []
+    for key in ("eye_left", "eye_right", "nose", "mouth_left", "mouth_right"):
+        xs, ys = _DLIB_MEAN_SHAPE[key]
+        x, y = sum(xs) / len(xs), sum(ys) / len(ys)
+        pad = _DLIB_CHIP_PADDING
+        points.append([round((pad + x) / (2 * pad + 1), 6), round((pad + y) / (2 * pad + 1), 6)])
+    return {"name": "dlib-chip-0.25", "points": points}
+
+
 _BLOCKS = (["conv32_1", "conv32_2", "conv32_3"],
            ["conv64_down", "conv64_1", "conv64_2", "conv64_3"],
            ["conv128_down", "conv128_1", "conv128_2"],

@@ -37,13 +37,25 @@ def sha256(path):
     return digest.hexdigest()
 
 
+def converter_fingerprint():
+    """sha256 over the converter's sources and the lock file: a changed converter rebuilds the bundle."""
+    digest = hashlib.sha256()
+    package = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(os.listdir(package)):
+        if name.endswith(".py"):
+            digest.update(name.encode() + b"\0" + read_bytes(os.path.join(package, name)))
+    digest.update(read_bytes(LOCK))
+    return digest.hexdigest()
+
+
 def bundle_is_intact(out_dir):
     manifest = os.path.join(out_dir, "bundle.json")
     if not os.path.exists(manifest):
         return False
     with open(manifest, encoding="utf-8") as f:
         bundle = json.load(f)
-    if bundle.get("name") != BUNDLE_NAME or bundle.get("version") != BUNDLE_VERSION:
+    if bundle.get("name") != BUNDLE_NAME or bundle.get("version") != BUNDLE_VERSION \
+            or bundle.get("converter", {}).get("fingerprint") != converter_fingerprint():
         return False
     for model in bundle["models"].values():
         path = os.path.join(out_dir, model["file"])
@@ -191,7 +203,8 @@ def build(out_dir, cache_dir):
                      ["model/face_recognition_model-weights_manifest.json", "model/face_recognition_model.bin"], {
                          "family": "dlib-resnet", "inputSize": [150, 150], "layout": "NHWC", "colorOrder": "RGB",
                          "mean": face_recognition.MEAN_RGB, "std": [face_recognition.STD] * 3,
-                         "resize": "bilinear", "embeddingSize": 128, "alignedCrop": "dlib",
+                         "resize": "bilinear", "embeddingSize": 128,
+                         "alignment": face_recognition.alignment_template(),
                          "outputs": {"embedding": "embedding"}}),
         "fid_features": (lambda: convert_fid_features(pkgs["nsfwjs"]), "nsfwjs",
                          ["dist/models/inception_v3/model.min.js", "dist/models/inception_v3/group1-shard*of6.min.js"], {
@@ -226,11 +239,14 @@ def build(out_dir, cache_dir):
             "sha256": sha256(tri_path),
             "source": {"package": _pkg(lock, "@vladmandic/human")[0], "files": ["src/face/facemeshcoords.ts"],
                        "license": lock["@vladmandic/human"]["license"]}}},
-        "config": {"detector": {"minScore": 0.5, "iouThreshold": 0.3, "maxFaces": 10}},
+        "config": {"detector": {"minScore": 0.5, "iouThreshold": 0.3, "maxFaces": 10},
+                   "landmarks": {"minScore": 0.5}},
+        "converter": {"name": "idstream_face", "fingerprint": converter_fingerprint()},
     }
     with tempfile.NamedTemporaryFile("w", dir=out_dir, delete=False, encoding="utf-8") as f:
         json.dump(bundle, f, indent=2)
         tmp = f.name
+    os.chmod(tmp, 0o644)
     os.replace(tmp, os.path.join(out_dir, "bundle.json"))  # bundle.json last: its presence means complete
     return bundle
 

@@ -107,9 +107,11 @@ async function main() {
   const models = await loaders(cacheDir);
   const written = [];
   for (const c of cases) {
+    const started = Date.now();
     const run = await models[c.model]();
     const input = readInput(path.join(workDir, c.input), c.shape);
     const outputs = await run(input);
+    console.log(`${c.model}/${c.case}: ${Date.now() - started} ms`);
     for (const [name, t] of Object.entries(outputs)) {
       const file = `${c.model}-${c.case}.${name}.f32`;
       const data = await t.data();

@@ -74,15 +74,26 @@ public final class RgbImage {
         return new RgbImage(width, height, out);
     }
 
-    /** Resizes to {@code w x h} (bilinear; area-averaged first when shrinking by more than 2x). */
+    /** Resizes to {@code w x h} (bilinear, area-averaged first when shrinking by 2x or more). */
     public RgbImage resize(int w, int h) {
+        return crop(new Affine((double) width / w, 0, 0, 0, (double) height / h, 0), w, h, 0f);
+    }
+
+    /**
+     * Samples a {@code w x h} image whose point (u, v) comes from source point {@code dstToSrc(u, v)},
+     * in continuous coordinates (pixel edges on integers, pixel i spans [i, i+1)). Shrinking by 2x or
+     * more first halves the source by area averaging, so bilinear sampling does not alias.
+     */
+    public RgbImage crop(Affine dstToSrc, int w, int h, float fill) {
         RgbImage src = this;
-        while (src.width >= 2 * w && src.height >= 2 * h) {
-            src = src.halve();    // keeps bilinear from aliasing on large downscales
+        Affine map = dstToSrc;
+        while (map.scale() >= 2 && src.width >= 2 && src.height >= 2) {
+            src = src.halve();
+            map = new Affine(0.5, 0, 0, 0, 0.5, 0).compose(map);
         }
-        double sx = (double) src.width / w;
-        double sy = (double) src.height / h;
-        return src.warp(new Affine(sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5), w, h, 0f);
+        // to pixel-index space: x_idx = map(u_idx + 0.5) - 0.5
+        Affine index = new Affine(1, 0, -0.5, 0, 1, -0.5).compose(map).compose(new Affine(1, 0, 0.5, 0, 1, 0.5));
+        return src.warp(index, w, h, fill);
     }
 
     private RgbImage halve() {
@@ -100,11 +111,8 @@ public final class RgbImage {
         return new RgbImage(w, h, out);
     }
 
-    /**
-     * Samples a {@code w x h} image whose pixel (u, v) comes from source point
-     * {@code dstToSrc.apply(u, v)} (pixel-index coordinates), bilinear, {@code fill} outside.
-     */
-    public RgbImage warp(Affine dstToSrc, int w, int h, float fill) {
+    /** Bilinear warp in pixel-index coordinates, {@code fill} outside the image. */
+    private RgbImage warp(Affine dstToSrc, int w, int h, float fill) {
         float[] out = new float[w * h * 3];
         for (int v = 0; v < h; v++) {
             for (int u = 0; u < w; u++) {
@@ -143,9 +151,14 @@ public final class RgbImage {
         return a + (b - a) * t;
     }
 
+    /** The border {@link #padded} adds on each side, in pixels. */
+    public int paddingPixels(double fraction) {
+        return (int) Math.round(Math.max(width, height) * fraction);
+    }
+
     /** Pads by {@code fraction} of the larger side on every edge with grey, e.g. for a retry at detection. */
     public RgbImage padded(double fraction, float grey) {
-        int p = (int) Math.round(Math.max(width, height) * fraction);
-        return warp(new Affine(1, 0, -p, 0, 1, -p), width + 2 * p, height + 2 * p, grey);
+        int p = paddingPixels(fraction);
+        return crop(new Affine(1, 0, -p, 0, 1, -p), width + 2 * p, height + 2 * p, grey);
     }
 }

@@ -81,6 +81,25 @@ public final class OnnxSession implements AutoCloseable {
         return new TensorBinding(env, this, resolve(inputs, shapes), resolve(outputs, shapes));
     }
 
+    /** Binds every input and output with a dynamic leading (batch) dimension set to {@code batch}. */
+    public TensorBinding bindBatch(long batch) {
+        Map<String, long[]> shapes = new HashMap<>();
+        for (TensorSpec spec : concat(inputs, outputs)) {
+            long[] shape = spec.shape();
+            if (shape.length > 0 && shape[0] < 0) {
+                shape[0] = batch;
+            }
+            shapes.put(spec.name(), shape);
+        }
+        return bind(shapes);
+    }
+
+    private static List<TensorSpec> concat(List<TensorSpec> a, List<TensorSpec> b) {
+        List<TensorSpec> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     /** Runs with pinned outputs: ONNX Runtime writes the results straight into the binding's buffers. */
     void run(Map<String, OnnxTensor> feeds, Map<String, OnnxTensor> pinnedOutputs) {
         try (OrtSession.Result ignored = session.run(feeds, pinnedOutputs)) {
