@@ -15,7 +15,8 @@ Given vertex positions (2D, e.g. FaceMesh UV coordinates, or 3D) and triangles:
   vertices fall in three clusters (first occurrence kept, with its orientation).
 * Down transform: the mean over the cluster (so down(fine positions) = coarse positions).
 * Up transform: each fine vertex takes barycentric weights in the coarse triangle nearest to it
-  (barycentrics clamped to the triangle and renormalised; nearest by the distance to that point),
+  (barycentrics clamped to the triangle and renormalised; nearest by the distance to that point,
+  rounded to 1e-10 of the mesh extent so that equal distances tie and the lowest index wins),
   as COMA/SpiralNet++ do; without coarse triangles, it copies its cluster.
 """
 import math
@@ -129,31 +130,37 @@ def _padded_rows(groups, weights):
     return index, weight
 
 
-def _barycentric_up(fine, coarse, triangles, labels, chunk=256):
+def _barycentric_up(fine, coarse, triangles, labels, chunk=512):
     if len(triangles) == 0:
         return _padded_rows([[int(l)] for l in labels], [[1.0]] * len(labels))
-    a, b, c = coarse[triangles[:, 0]], coarse[triangles[:, 1]], coarse[triangles[:, 2]]
-    v0, v1 = b - a, c - a
+    corners = [coarse[triangles[:, i]] for i in range(3)]  # a, b, c: [T, d]
+    a = corners[0]
+    v0, v1 = corners[1] - a, corners[2] - a
     d00, d01, d11 = (v0 * v0).sum(1), (v0 * v1).sum(1), (v1 * v1).sum(1)
     denom = d00 * d11 - d01 * d01
     valid = np.abs(denom) > 1e-12
     safe = np.where(valid, denom, 1.0)
+    a_v0, a_v1 = (a * v0).sum(1), (a * v1).sum(1)
+    gram = [[(corners[i] * corners[j]).sum(1) for j in range(3)] for i in range(3)]
+    scale = max(float(np.square(fine - fine.mean(0)).sum(1).max()), 1e-12)
     index = np.zeros((len(fine), 3), dtype=np.int64)
     weight = np.zeros((len(fine), 3), dtype=np.float32)
     for start in range(0, len(fine), chunk):
-        p = fine[start:start + chunk, None, :]
-        v2 = p - a[None]
-        d20, d21 = (v2 * v0[None]).sum(2), (v2 * v1[None]).sum(2)
+        p = fine[start:start + chunk]
+        # (p - a).v0 and (p - a).v1 for every (point, triangle) pair, as matrix products
+        d20, d21 = p @ v0.T - a_v0, p @ v1.T - a_v1
         bv = (d11 * d20 - d01 * d21) / safe
         bw = (d00 * d21 - d01 * d20) / safe
-        bary = np.clip(np.stack([1.0 - bv - bw, bv, bw], axis=2), 0.0, None)
-        bary /= np.maximum(bary.sum(2, keepdims=True), 1e-12)
-        q = bary[..., :1] * a[None] + bary[..., 1:2] * b[None] + bary[..., 2:] * c[None]
-        dist = np.where(valid[None], np.linalg.norm(p - q, axis=2), np.inf)
-        best = np.argmin(dist, axis=1)
+        bary = np.clip(np.stack([1.0 - bv - bw, bv, bw]), 0.0, None)
+        bary /= np.maximum(bary.sum(0), 1e-12)
+        # |p - q|^2 with q = sum_i bary_i corner_i, expanded into dot products
+        pq = sum(bary[i] * (p @ corners[i].T) for i in range(3))
+        qq = sum(bary[i] * bary[j] * gram[i][j] for i in range(3) for j in range(3))
+        dist = np.where(valid, (p * p).sum(1, keepdims=True) - 2 * pq + qq, np.inf)
+        best = np.argmin(np.round(dist / scale, 10), axis=1)  # rounding makes equal distances tie exactly
         rows = np.arange(len(best))
         index[start:start + chunk] = triangles[best]
-        weight[start:start + chunk] = bary[rows, best]
+        weight[start:start + chunk] = bary[:, rows, best].T
     return index, weight
 
 

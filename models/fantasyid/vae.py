@@ -6,8 +6,10 @@ frame is kept on its own through every temporal down/up-sampling step; h = H / 8
 Every 3D convolution is causal in time: the front is padded by repeating the first frame, so
 frame t never sees frames after t. The encoder returns the mean of the latent distribution
 (deterministic); the log-variance half of its last convolution is computed and dropped.
-Simplifications against CogVideoX: GroupNorm instead of the decoder's spatial norm, no conv
-cache (the decoder sees all latent frames at once)."""
+Simplifications against CogVideoX: GroupNorm (per frame, so the whole VAE is strictly causal)
+instead of chunk-wide GroupNorm and the decoder's spatial norm; no conv cache (the decoder sees all
+latent frames at once; being causal, latent frames 0..k decode to the same first 1 + 4k frames
+whatever follows them)."""
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -27,12 +29,20 @@ class CausalConv3d(nn.Module):
         return self.conv(x)
 
 
+class FrameGroupNorm(nn.GroupNorm):
+    """GroupNorm with statistics per frame, so that normalisation does not leak later frames
+    into earlier ones (CogVideoX normalises over the whole chunk of frames instead)."""
+
+    def forward(self, x):  # [B, C, F, H, W]
+        return _per_frame(x, super().forward)
+
+
 class ResBlock3d(nn.Module):
     def __init__(self, cin, cout, groups):
         super().__init__()
-        self.norm1 = nn.GroupNorm(groups, cin)
+        self.norm1 = FrameGroupNorm(groups, cin)
         self.conv1 = CausalConv3d(cin, cout)
-        self.norm2 = nn.GroupNorm(groups, cout)
+        self.norm2 = FrameGroupNorm(groups, cout)
         self.conv2 = CausalConv3d(cout, cout)
         self.shortcut = nn.Conv3d(cin, cout, 1) if cin != cout else nn.Identity()
 
@@ -104,7 +114,7 @@ class VAEEncoder(nn.Module):
                 blocks.append(Downsample(cout, compress_time=i < config.temporal_compress_blocks))
         self.down = nn.Sequential(*blocks)
         self.mid = nn.Sequential(ResBlock3d(cin, cin, config.groups), ResBlock3d(cin, cin, config.groups))
-        self.norm_out = nn.GroupNorm(config.groups, cin)
+        self.norm_out = FrameGroupNorm(config.groups, cin)
         self.conv_out = CausalConv3d(cin, 2 * config.latent_channels)
 
     def forward(self, video):  # [B, F, 3, H, W]
@@ -131,7 +141,7 @@ class VAEDecoder(nn.Module):
             if i < len(ch) - 1:
                 blocks.append(Upsample(cout, compress_time=i < config.temporal_compress_blocks))
         self.up = nn.Sequential(*blocks)
-        self.norm_out = nn.GroupNorm(config.groups, cin)
+        self.norm_out = FrameGroupNorm(config.groups, cin)
         self.conv_out = CausalConv3d(cin, 3)
 
     def forward(self, latents):  # [B, F', C, h, w], scaled

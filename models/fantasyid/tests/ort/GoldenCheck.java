@@ -13,15 +13,24 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Runs an ONNX file on the `input.*` tensors of a golden safetensors file with ONNX Runtime and
+ * Runs ONNX files on the `input.*` tensors of golden safetensors files with ONNX Runtime and
  * prints the largest absolute difference to each `output.*` tensor. Exit 0 when all are within
  * the tolerance. Used by the Python tests to check the export against PyTorch; launched as
- * `java -cp <onnxruntime jar>:<jackson jars> GoldenCheck.java model.onnx golden.safetensors 1e-4`.
+ * `java -cp <onnxruntime jar>:<jackson jars> GoldenCheck.java 1e-4 a.onnx a.safetensors [b.onnx b.safetensors ...]`.
  */
 public class GoldenCheck {
     public static void main(String[] args) throws Exception {
-        byte[] raw = Files.readAllBytes(Path.of(args[1]));
-        double tolerance = Double.parseDouble(args[2]);
+        double tolerance = Double.parseDouble(args[0]);
+        boolean ok = true;
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            System.out.printf("check %s %s%n", args[i], args[i + 1]);
+            ok &= check(args[i], args[i + 1], tolerance);
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static boolean check(String model, String golden, double tolerance) throws Exception {
+        byte[] raw = Files.readAllBytes(Path.of(golden));
         ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         int headerLen = (int) buf.getLong(0);
         JsonNode header = new ObjectMapper().readTree(new String(raw, 8, headerLen, "UTF-8"));
@@ -31,7 +40,7 @@ public class GoldenCheck {
         boolean ok = true;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(2);
-            try (OrtSession session = env.createSession(args[0], options)) {
+            try (OrtSession session = env.createSession(model, options)) {
                 for (Iterator<String> it = header.fieldNames(); it.hasNext(); ) {
                     String name = it.next();
                     if (!name.startsWith("input.")) continue;
@@ -73,7 +82,7 @@ public class GoldenCheck {
         } finally {
             for (OnnxTensor t : inputs.values()) t.close();
         }
-        System.exit(ok ? 0 : 1);
+        return ok;
     }
 
     private static long[] shape(JsonNode info) {
