@@ -1,0 +1,223 @@
+"""Exports the generator roles to ONNX with a bundle.json manifest and golden test vectors.
+
+  /usr/bin/python3 models/fantasyid/export.py --config tiny --seed 0 --out models/generator-tiny/
+
+Writes <out>/<role>.onnx (opset 17), <out>/config.json (the frozen model config),
+<out>/bundle.json and <out>/golden/<role>.safetensors (a seeded input `input.<name>` and the
+PyTorch output `output.<name>` for each role). Weights are torch's default initialisation after
+a fixed seed: the result is UNTRAINED and proves plumbing, shapes and speed only.
+"""
+import argparse
+import hashlib
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+if __package__ in (None, ""):  # run as a script: make the package importable
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    __package__ = "fantasyid"
+
+from fantasyid import config as configs  # noqa: E402
+from fantasyid import safetensors_io  # noqa: E402
+from fantasyid.mesh import MeshHierarchy  # noqa: E402
+from fantasyid.model import ROLES, build_roles  # noqa: E402
+from fantasyid.tokenizer import ByteTokenizer  # noqa: E402
+
+OPSET = 17
+VERSION = "0.1.0"
+FACEMESH_HIERARCHY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mesh", "facemesh468.safetensors")
+GOLDEN_PROMPTS = ("a person smiling in a sunny park", "")
+
+
+class RoleSpec:
+    """What one ONNX file takes and gives: names, example tensors, dynamic axes, preprocessing."""
+
+    def __init__(self, inputs, outputs, dynamic, preprocessing):
+        self.inputs = inputs  # name -> example tensor
+        self.outputs = outputs  # list of names
+        self.dynamic = dynamic  # name -> {axis: label}
+        self.preprocessing = preprocessing
+
+
+def role_specs(config, seed):
+    """Seeded example inputs at the default request's shapes (batch 2 where CFG batches cond/uncond)."""
+    g = torch.Generator().manual_seed(seed + 12345)
+    d = config.defaults
+    frames, latent_c, lat_h, lat_w = config.latent_shape(d.frames, d.height, d.width)
+    img = config.image_encoder
+    n0 = config.vertex.mesh_levels[0]
+    batch = {0: "batch"}
+    video_axes = {0: "batch", 1: "frames", 3: "height", 4: "width"}
+    latent_axes = {} if config.dit.learned_positions else {1: "latent_frames", 3: "latent_height", 4: "latent_width"}
+    latent_axes[0] = "batch"
+    if config.tokenizer.kind == "byte":
+        tokenizer = ByteTokenizer(config.tokenizer)
+        ids = torch.tensor([tokenizer.encode(p) for p in GOLDEN_PROMPTS], dtype=torch.int64)
+    else:
+        ids = torch.randint(0, config.text_encoder.vocab_size, (2, config.tokenizer.max_length), generator=g)
+    reference = torch.zeros(2, frames, latent_c, lat_h, lat_w)
+    reference[:, 0] = torch.randn(lat_h * lat_w * latent_c, generator=g).reshape(latent_c, lat_h, lat_w)
+    noisy = torch.randn(2, frames, latent_c, lat_h, lat_w, generator=g)
+    return {
+        "image_encoder": RoleSpec(
+            {"pixel_values": torch.randn(1, 3, img.image_size, img.image_size, generator=g)},
+            ["image_hidden_states"], {"pixel_values": batch, "image_hidden_states": batch},
+            {"inputSize": img.image_size, "mean": list(img.mean), "std": list(img.std), "colorOrder": "RGB",
+             "layout": "NCHW", "valueRange": [0.0, 1.0], "normalize": "(value - mean) / std",
+             "crop": "aligned face crop (5-point similarity alignment), resized to inputSize"}),
+        "id_encoder": RoleSpec(
+            {"image_hidden_states": torch.randn(1, img.num_tokens, img.width, generator=g),
+             "vertices": torch.rand(1, n0, 3, generator=g) * 2 - 1},
+            ["id_tokens"], {"image_hidden_states": batch, "vertices": batch, "id_tokens": batch},
+            {"mesh": config.vertex.mesh_name, "vertexCount": n0,
+             "vertexFrame": "canonical face frame (pose and expression removed), centred at the vertex centroid, "
+                            "divided by the largest absolute coordinate; x right, y up, z towards the viewer",
+             "output": "V_F = concat(2D face tokens, 3D vertex tokens), computed once per request"}),
+        "text_encoder": RoleSpec(
+            {"input_ids": ids}, ["text_hidden_states"], {"input_ids": batch, "text_hidden_states": batch},
+            {"tokenizer": config.to_dict()["tokenizer"], "attentionMask": "none (padded sequence encoded as is)"}),
+        "denoiser": RoleSpec(
+            {"latents": torch.cat([noisy, reference], dim=2),
+             "timestep": torch.tensor([500.0, 500.0]),
+             "text_hidden_states": torch.randn(2, config.tokenizer.max_length, config.text_encoder.width, generator=g),
+             "id_tokens": torch.randn(2, config.num_id_tokens, config.id_dim, generator=g)},
+            ["model_output"],
+            {"latents": latent_axes, "timestep": batch, "text_hidden_states": batch, "id_tokens": batch,
+             "model_output": latent_axes},
+            {"layout": "BFCHW", "latents": "channels [0, C): noisy latents; [C, 2C): reference latents "
+                                           "(vae_encoder of the reference frame in latent frame 0, zeros after)",
+             "timestep": "float32 per batch row, in [0, num_train_timesteps)",
+             "output": config.dit.prediction_type,
+             "cfg": "batch cond and uncond rows; uncond uses the encoded empty prompt and the same id_tokens"}),
+        "vae_encoder": RoleSpec(
+            {"video": torch.rand(1, 1, 3, d.height, d.width, generator=g) * 2 - 1},
+            ["latents"], {"video": video_axes, "latents": latent_axes_for_vae()},
+            {"layout": "BFCHW", "colorOrder": "RGB", "valueRange": [-1.0, 1.0],
+             "frames": f"1 + {config.vae.temporal_factor}k (the reference image is 1 frame)",
+             "sizeMultiple": config.vae.spatial_factor * config.dit.patch_size,
+             "output": f"latent distribution mean x scaling_factor {config.vae.scaling_factor}"}),
+        "vae_decoder": RoleSpec(
+            {"latents": torch.randn(1, frames, latent_c, lat_h, lat_w, generator=g)},
+            ["video"], {"latents": latent_axes_for_vae(), "video": video_axes},
+            {"layout": "BFCHW", "colorOrder": "RGB", "valueRange": [-1.0, 1.0],
+             "input": "scaled latents as the denoiser produces them (divided by scaling_factor inside)",
+             "output": "not clamped; clamp to [-1, 1], then (x + 1) * 127.5 to 8-bit",
+             "frames": f"F = 1 + {config.vae.temporal_factor} (F' - 1)"}),
+    }
+
+
+def latent_axes_for_vae():
+    return {0: "batch", 1: "latent_frames", 3: "latent_height", 4: "latent_width"}
+
+
+def export_role(module, spec, path):
+    names = list(spec.inputs)
+    with torch.no_grad():
+        torch.onnx.export(module, tuple(spec.inputs[n] for n in names), path, input_names=names,
+                          output_names=spec.outputs, dynamic_axes=spec.dynamic, opset_version=OPSET,
+                          do_constant_folding=True)
+
+
+def tensor_info(name, tensor, dynamic):
+    shape = [-1 if axis in dynamic.get(name, {}) else int(size) for axis, size in enumerate(tensor.shape)]
+    return {"name": name, "dtype": str(tensor.dtype).replace("torch.", ""), "shape": shape}
+
+
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def load_hierarchy(config, mesh_path):
+    path = mesh_path or (FACEMESH_HIERARCHY if config.vertex.mesh_name == "facemesh468" else None)
+    if path is None:
+        raise SystemExit(f"config {config.name} needs the {config.vertex.mesh_name} mesh hierarchy: pass --mesh "
+                         "(a file written by MeshHierarchy.save, e.g. converted from FantasyID's transform.pkl)")
+    hierarchy = MeshHierarchy.load(path)
+    hierarchy.require(config.vertex.mesh_levels, config.vertex.spiral_length)
+    return hierarchy
+
+
+def bundle_config(config, hierarchy):
+    d = config.defaults
+    latent = config.latent_shape(d.frames, d.height, d.width)
+    return {
+        "model": config.to_dict(),
+        "scheduler": config.to_dict()["scheduler"],
+        "tokenizer": config.to_dict()["tokenizer"],
+        "requestDefaults": config.to_dict()["defaults"],
+        "latent": {"shape": latent, "layout": "FCHW", "channels": config.vae.latent_channels,
+                   "denoiserInputChannels": config.dit.in_channels, "scalingFactor": config.vae.scaling_factor,
+                   "spatialFactor": config.vae.spatial_factor, "temporalFactor": config.vae.temporal_factor,
+                   "patchSize": config.dit.patch_size},
+        "idTokens": {"shape": [config.num_id_tokens, config.id_dim], "faceTokens": config.abstractor.num_queries,
+                     "vertexTokens": config.num_vertex_tokens},
+        "textHiddenStates": {"shape": [config.tokenizer.max_length, config.text_encoder.width]},
+        "mesh": {"name": config.vertex.mesh_name, "levels": hierarchy.sizes, **hierarchy.metadata},
+        "injection": config.to_dict()["dit"]["injection"],
+        "predictionType": config.dit.prediction_type,
+    }
+
+
+def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES):
+    hierarchy = load_hierarchy(config, mesh_path)
+    roles = build_roles(config, hierarchy, seed)
+    specs = role_specs(config, seed)
+    os.makedirs(os.path.join(out, "golden"), exist_ok=True)
+    models = {}
+    for role in roles_to_export:
+        spec, module = specs[role], roles[role]
+        path = os.path.join(out, f"{role}.onnx")
+        export_role(module, spec, path)
+        with torch.no_grad():
+            outputs = module(*spec.inputs.values())
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        golden = {f"input.{n}": t.numpy() for n, t in spec.inputs.items()}
+        golden.update({f"output.{n}": t.numpy() for n, t in zip(spec.outputs, outputs)})
+        safetensors_io.save(os.path.join(out, "golden", f"{role}.safetensors"), golden,
+                            {"role": role, "seed": seed, "tolerance": "1e-4"})
+        models[role] = {
+            "file": f"{role}.onnx",
+            "sha256": sha256_of(path),
+            "inputs": [tensor_info(n, t, spec.dynamic) for n, t in spec.inputs.items()],
+            "outputs": [tensor_info(n, t, spec.dynamic) for n, t in zip(spec.outputs, outputs)],
+            "preprocessing": spec.preprocessing,
+            "golden": f"golden/{role}.safetensors",
+        }
+    with open(os.path.join(out, "config.json"), "w") as f:
+        f.write(config.to_json() + "\n")
+    bundle = {
+        "format": 1,
+        "name": config.name,
+        "version": VERSION,
+        "kind": "generator",
+        "description": (f"UNTRAINED: seeded random weights (seed {seed}) in the FantasyID architecture "
+                        f"({config.name}); proves plumbing, shapes and speed, does not generate a likeness."),
+        "models": models,
+        "config": bundle_config(config, hierarchy),
+    }
+    with open(os.path.join(out, "bundle.json"), "w") as f:
+        json.dump(bundle, f, indent=2, sort_keys=False)
+        f.write("\n")
+    return bundle
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Export the FantasyID generator roles to ONNX.")
+    parser.add_argument("--config", choices=sorted(configs.CONFIGS), default="tiny")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--mesh", help="mesh hierarchy safetensors (required for configs other than FaceMesh-468)")
+    parser.add_argument("--roles", nargs="+", choices=ROLES, default=list(ROLES))
+    args = parser.parse_args(argv)
+    torch.set_num_threads(min(2, torch.get_num_threads()))
+    bundle = export_bundle(configs.CONFIGS[args.config](), args.seed, args.out, args.mesh, args.roles)
+    total = sum(os.path.getsize(os.path.join(args.out, m["file"])) for m in bundle["models"].values())
+    print(f"wrote {len(bundle['models'])} ONNX files ({total / 1e6:.2f} MB) and bundle.json to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import BUNDLE
+from fantasyid import safetensors_io
+from fantasyid.export import export_bundle
+from fantasyid.model import ROLES
+
+M2 = os.path.expanduser(os.environ.get("IDSTREAM_M2", "~/.m2/repository"))
+ORT_JARS = [
+    "com/microsoft/onnxruntime/onnxruntime_gpu/1.24.3/onnxruntime_gpu-1.24.3.jar",
+    "com/fasterxml/jackson/core/jackson-databind/2.20.1/jackson-databind-2.20.1.jar",
+    "com/fasterxml/jackson/core/jackson-core/2.20.1/jackson-core-2.20.1.jar",
+    "com/fasterxml/jackson/core/jackson-annotations/2.20/jackson-annotations-2.20.jar",
+]
+GOLDEN_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort", "GoldenCheck.java")
+
+
+def _sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    with open(os.path.join(BUNDLE, "bundle.json")) as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="module")
+def reexported(tiny, tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("reexport"))
+    export_bundle(tiny, seed=0, out=out)
+    return out
+
+
+def test_should_write_manifest_in_agreed_format(bundle):
+    assert bundle["format"] == 1 and bundle["kind"] == "generator"
+    assert bundle["name"] == "idstream-generator-tiny" and bundle["version"] == "0.1.0"
+    assert bundle["description"].startswith("UNTRAINED")
+    assert sorted(bundle["models"]) == sorted(ROLES)
+    for role, model in bundle["models"].items():
+        path = os.path.join(BUNDLE, model["file"])
+        assert model["sha256"] == _sha256(path), role
+        for io in model["inputs"] + model["outputs"]:
+            assert set(io) == {"name", "dtype", "shape"} and io["dtype"] in ("float32", "int64")
+            assert io["shape"][0] == -1  # batch is dynamic everywhere
+        assert isinstance(model["preprocessing"], dict)
+    config = bundle["config"]
+    assert config["scheduler"]["beta_schedule"] == "scaled_linear"
+    assert config["scheduler"]["timestep_spacing"] == "trailing"
+    assert config["latent"]["shape"] == [3, 4, 8, 12]
+    assert config["tokenizer"] == {"kind": "byte", "max_length": 64, "pad_id": 0, "eos_id": 1, "unk_id": 2,
+                                   "byte_offset": 3}
+
+
+def test_should_keep_committed_bundle_small():
+    total = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(BUNDLE) for f in files)
+    assert total < 10_000_000
+
+
+def test_should_export_identical_bytes_when_seed_is_the_same(bundle, reexported):
+    for role, model in bundle["models"].items():
+        assert _sha256(os.path.join(reexported, model["file"])) == model["sha256"], role
+        assert _sha256(os.path.join(reexported, model["golden"])) == _sha256(os.path.join(BUNDLE, model["golden"]))
+    with open(os.path.join(reexported, "bundle.json")) as f:
+        assert json.load(f) == bundle
+
+
+def test_should_export_different_weights_when_seed_changes(tiny, bundle, tmp_path):
+    export_bundle(tiny, seed=1, out=str(tmp_path), roles_to_export=["text_encoder"])
+    assert _sha256(str(tmp_path / "text_encoder.onnx")) != bundle["models"]["text_encoder"]["sha256"]
+
+
+def test_should_reproduce_golden_outputs_in_pytorch(tiny_roles, bundle):
+    for role, model in bundle["models"].items():
+        tensors, meta = safetensors_io.load(os.path.join(BUNDLE, model["golden"]))
+        inputs = [torch.from_numpy(tensors[f"input.{i['name']}"].copy()) for i in model["inputs"]]
+        with torch.no_grad():
+            out = tiny_roles[role](*inputs).numpy()
+        np.testing.assert_allclose(out, tensors[f"output.{model['outputs'][0]['name']}"], rtol=0, atol=1e-5,
+                                   err_msg=role)
+        assert meta["role"] == role
+
+
+def _classpath():
+    jars = [os.path.join(M2, j) for j in ORT_JARS]
+    if shutil.which("java") is None or not all(os.path.exists(j) for j in jars):
+        pytest.skip("needs java and the pinned onnxruntime + jackson jars in ~/.m2 (IDSTREAM_M2)")
+    return os.pathsep.join(jars)
+
+
+def _golden_check(pairs, tolerance=1e-4):
+    args = ["java", "-cp", _classpath(), GOLDEN_CHECK, str(tolerance)] + [p for pair in pairs for p in pair]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    diffs = [float(line.split()[-1]) for line in result.stdout.splitlines() if line.startswith("max_abs_diff")]
+    assert len(diffs) == len(pairs) and max(diffs) <= tolerance, report
+    return report
+
+
+def test_should_match_pytorch_within_1e_4_in_onnx_runtime(bundle):
+    _golden_check([(os.path.join(BUNDLE, m["file"]), os.path.join(BUNDLE, m["golden"]))
+                   for m in bundle["models"].values()])
+
+
+def test_should_accept_other_batch_and_latent_sizes_in_onnx_runtime(tiny_roles, bundle, tmp_path):
+    """Dynamic axes: one request (batch 1, no CFG), a smaller latent grid, a 9-frame VAE encode,
+    a 1-frame VAE decode and a batch of two identities."""
+    g = torch.Generator().manual_seed(7)
+    cases = {
+        "denoiser": (torch.randn(1, 5, 8, 4, 6, generator=g), torch.tensor([10.0]),
+                     torch.randn(1, 64, 64, generator=g), torch.randn(1, 44, 64, generator=g)),
+        "vae_encoder": (torch.rand(1, 9, 3, 32, 48, generator=g) * 2 - 1,),
+        "vae_decoder": (torch.randn(1, 1, 4, 4, 6, generator=g),),
+        "id_encoder": (torch.randn(2, 145, 64, generator=g), torch.rand(2, 468, 3, generator=g) * 2 - 1),
+        "text_encoder": (torch.randint(0, 259, (3, 64), generator=g),),
+    }
+    pairs = []
+    for role, inputs in cases.items():
+        model = bundle["models"][role]
+        with torch.no_grad():
+            out = tiny_roles[role](*inputs)
+        tensors = {f"input.{i['name']}": x.numpy() for i, x in zip(model["inputs"], inputs)}
+        tensors[f"output.{model['outputs'][0]['name']}"] = out.numpy()
+        path = str(tmp_path / f"{role}.safetensors")
+        safetensors_io.save(path, tensors)
+        pairs.append((os.path.join(BUNDLE, model["file"]), path))
+    _golden_check(pairs)

@@ -1,0 +1,135 @@
+package dev.idstream.core.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.TensorInfo;
+import dev.idstream.core.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/** Moves {@link Tensor}s (little-endian bytes, any supported dtype) in and out of ONNX Runtime. */
+public final class OnnxTensors {
+
+    private OnnxTensors() {
+    }
+
+    /** A native tensor over a direct copy of {@code t}'s bytes; the caller closes it. */
+    public static OnnxTensor toOnnx(OrtEnvironment env, Tensor t) throws OrtException {
+        ByteBuffer src = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        long expected = Arrays.stream(t.shape()).reduce(1, Math::multiplyExact) * bytesPer(t.dtype());
+        if (src.remaining() != expected) {
+            throw new IllegalArgumentException("tensor " + t.dtype() + Arrays.toString(t.shape()) + " needs "
+                    + expected + " bytes, has " + src.remaining());
+        }
+        ByteBuffer direct = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
+        direct.put(src).flip();
+        return OnnxTensor.createTensor(env, direct, t.shape(), javaType(t.dtype()));
+    }
+
+    /** A heap copy of a native tensor's contents. */
+    public static Tensor fromOnnx(OnnxTensor value) {
+        TensorInfo info = value.getInfo();
+        Tensor.DType dtype = dtype(info.type);
+        ByteBuffer bytes = value.getByteBuffer().order(ByteOrder.nativeOrder());
+        ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        copy.put(bytes).flip();
+        return new Tensor(dtype, info.getShape(), copy);
+    }
+
+    /** A float32 {@link Tensor} over a copy of {@code values}. */
+    public static Tensor f32(float[] values, long... shape) {
+        long n = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (n != values.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, got " + values.length);
+        }
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return new Tensor(Tensor.DType.F32, shape, b);
+    }
+
+    /** A float16 or bfloat16 {@link Tensor} holding {@code values} rounded to nearest even. */
+    public static Tensor half(Tensor.DType dtype, float[] values, long... shape) {
+        if (dtype != Tensor.DType.F16 && dtype != Tensor.DType.BF16) {
+            throw new IllegalArgumentException("half() makes F16 or BF16 tensors, not " + dtype);
+        }
+        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putShort(dtype == Tensor.DType.F16 ? HalfFloats.toFloat16(v) : HalfFloats.toBfloat16(v));
+        }
+        return new Tensor(dtype, shape, b.flip());
+    }
+
+    /** The values of a float tensor (F32, F16 or BF16) as float32. */
+    public static float[] floats(Tensor t) {
+        ByteBuffer b = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        return switch (t.dtype()) {
+            case F32 -> {
+                float[] out = new float[b.remaining() / 4];
+                b.asFloatBuffer().get(out);
+                yield out;
+            }
+            case F16, BF16 -> {
+                float[] out = new float[b.remaining() / 2];
+                for (int i = 0; i < out.length; i++) {
+                    short s = b.getShort();
+                    out[i] = t.dtype() == Tensor.DType.F16 ? HalfFloats.fromFloat16(s) : HalfFloats.fromBfloat16(s);
+                }
+                yield out;
+            }
+            default -> throw new IllegalArgumentException("tensor is " + t.dtype() + ", not a float type");
+        };
+    }
+
+    public static int bytesPer(Tensor.DType dtype) {
+        return switch (dtype) {
+            case F32, I32 -> 4;
+            case F16, BF16 -> 2;
+            case I64 -> 8;
+            case U8 -> 1;
+        };
+    }
+
+    static OnnxJavaType javaType(Tensor.DType dtype) {
+        return switch (dtype) {
+            case F32 -> OnnxJavaType.FLOAT;
+            case F16 -> OnnxJavaType.FLOAT16;
+            case BF16 -> OnnxJavaType.BFLOAT16;
+            case I64 -> OnnxJavaType.INT64;
+            case I32 -> OnnxJavaType.INT32;
+            case U8 -> OnnxJavaType.UINT8;
+        };
+    }
+
+    static Tensor.DType dtype(OnnxJavaType type) {
+        return switch (type) {
+            case FLOAT -> Tensor.DType.F32;
+            case FLOAT16 -> Tensor.DType.F16;
+            case BFLOAT16 -> Tensor.DType.BF16;
+            case INT64 -> Tensor.DType.I64;
+            case INT32 -> Tensor.DType.I32;
+            case UINT8 -> Tensor.DType.U8;
+            default -> throw new IllegalArgumentException("unsupported ONNX tensor type " + type);
+        };
+    }
+
+    /** numpy-style name used in bundle.json for an ONNX element type. */
+    static String dtypeName(TensorInfo.OnnxTensorType type) {
+        return switch (type) {
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> "float32";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> "float16";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> "bfloat16";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> "float64";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> "int64";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> "int32";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> "int16";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> "int8";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> "uint8";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> "bool";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> "string";
+            default -> type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+}
