@@ -103,6 +103,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return logFile;
     }
 
+    /** Process id of the registry's JVM. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isRunning() {
         return process.isAlive();
     }

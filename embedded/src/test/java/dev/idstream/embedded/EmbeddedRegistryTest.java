@@ -3,12 +3,15 @@ package dev.idstream.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +49,53 @@ class EmbeddedRegistryTest {
             assertThat(first.port()).isNotEqualTo(second.port());
             assertThat(get(first.ccompatUrl() + "/subjects").statusCode()).isEqualTo(200);
             assertThat(get(second.ccompatUrl() + "/subjects").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldStopTheRegistryWhenItsParentJvmIsKilled() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                RegistryHolder.class.getName(), dataDir.toString())
+                .redirectError(dataDir.resolve("holder.err").toFile()).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream()))) {
+            String ready = out.readLine();
+            while (ready != null && !ready.startsWith("READY ")) {
+                ready = out.readLine(); // its log lines
+            }
+            assertThat(ready).as("holder output; stderr in " + dataDir.resolve("holder.err")).startsWith("READY ");
+            ProcessHandle registry = ProcessHandle.of(Long.parseLong(ready.split(" ")[2])).orElseThrow();
+            assertThat(registry.isAlive()).isTrue();
+
+            parent.destroyForcibly().waitFor(); // SIGKILL: the parent's shutdown hooks never run
+
+            registry.onExit().get(30, TimeUnit.SECONDS);
+            assertThat(registry.isAlive()).isFalse();
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldSayWhereTheDistributionWasExpectedWhenItIsMissing() {
+        Path missing = dataDir.resolve("missing-all.tar.gz");
+        String previousDist = System.setProperty(ApicurioDistribution.DIST_PROPERTY, missing.toString());
+        String previousCache = System.setProperty(ApicurioDistribution.CACHE_PROPERTY, dataDir.resolve("cache").toString());
+        try {
+            assertThatThrownBy(() -> EmbeddedRegistry.start(dataDir))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(missing + ", which is not a file");
+        } finally {
+            restore(ApicurioDistribution.DIST_PROPERTY, previousDist);
+            restore(ApicurioDistribution.CACHE_PROPERTY, previousCache);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
         }
     }
 

@@ -24,7 +24,8 @@ import org.apache.avro.specific.SpecificRecord;
  * {@link EventSerde} in the Confluent wire format, byte-compatible with Confluent's serializers. Subjects follow the
  * TopicNameStrategy ({@code <topic>-value}). Events are read with the writer's schema (fetched by id) resolved against
  * the expected type's schema, so a consumer reads events written with older or newer compatible schemas.
- * Thread-safe; schema ids, schemas, readers and writers are cached.
+ * Schemas are registered without Java-specific properties ({@link PortableSchema}). Thread-safe; schema ids, schemas,
+ * readers and writers are cached.
  *
  * <p>Registry faults surface as {@link SchemaRegistryException} (unchecked, usually transient), payloads that can never
  * be read as {@link UnreadableEventException}.
@@ -65,7 +66,8 @@ public final class ConfluentEventSerde implements EventSerde {
         }
         Schema schema = event.getSchema();
         String subject = subject(topic);
-        int id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
+        Schema registered = PortableSchema.of(schema);
+        int id = autoRegister ? registry.register(subject, registered) : registry.lookup(subject, registered);
         DatumWriter<SpecificRecord> writer = writers.computeIfAbsent(schema, s -> newWriter(s, event.getClass()));
         ByteArrayOutputStream body = new ByteArrayOutputStream(256);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(body, null);

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.idstream.core.Topics;
 import dev.idstream.embedded.EmbeddedRegistry;
 import dev.idstream.events.FaceDetected;
+import dev.idstream.events.MetricsSummary;
 import dev.idstream.events.StageProgress;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -20,6 +22,8 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,8 +71,9 @@ class ConfluentEventSerdeTest {
         int id = ByteBuffer.wrap(payload, 1, 4).getInt();
         SchemaRegistryClient independent = new SchemaRegistryClient(registry.ccompatUrl());
         assertThat(payload[0]).isZero();
-        assertThat(independent.lookup(sample.topic() + "-value", sample.event().getSchema())).isEqualTo(id);
-        assertThat(independent.schemaById(id)).isEqualTo(sample.event().getSchema());
+        assertThat(independent.lookup(sample.topic() + "-value", PortableSchema.of(sample.event().getSchema()))).isEqualTo(id);
+        assertThat(independent.schemaById(id)).isEqualTo(PortableSchema.of(sample.event().getSchema()));
+        assertThat(independent.schemaById(id).toString()).doesNotContain("avro.java.string");
         assertThat(independent.subjects()).contains(Topics.REQUESTS + "-value");
     }
 
@@ -107,7 +112,8 @@ class ConfluentEventSerdeTest {
     void shouldUseTheRegisteredSchemaWhenAutoRegisterIsOff() throws Exception {
         String topic = "test.preregistered.v1";
         SpecificRecord event = SampleEvents.full().get(6).event();
-        int id = new SchemaRegistryClient(registry.ccompatUrl()).register(topic + "-value", event.getSchema());
+        // As CI would register it: the schema of the .avsc file, without Java-specific properties.
+        int id = new SchemaRegistryClient(registry.ccompatUrl()).register(topic + "-value", PortableSchema.of(event.getSchema()));
         ConfluentEventSerde strict = new ConfluentEventSerde(new SchemaRegistryClient(registry.ccompatUrl()), false);
 
         byte[] payload = strict.serialize(topic, event);
@@ -224,6 +230,57 @@ class ConfluentEventSerdeTest {
                 .hasMessageContaining("dev.idstream.events.StageProgress")
                 .hasMessageContaining("which dev.idstream.events.FaceDetected cannot read")
                 .hasMessageContaining("NAME_MISMATCH");
+    }
+
+    @Test
+    void shouldRoundTripThroughKafkaAdaptersConfiguredLikeConfluentsSerializers() {
+        SampleEvents.Sample sample = SampleEvents.full().get(1);
+        Map<String, Object> config = Map.of("schema.registry.url", registry.ccompatUrl(), "auto.register.schemas", "true",
+                "idstream.event.type", FaceDetected.class.getName());
+        try (EventSerializer<FaceDetected> serializer = new EventSerializer<>();
+             EventDeserializer<FaceDetected> deserializer = new EventDeserializer<>()) {
+            serializer.configure(config, false);
+            deserializer.configure(config, false);
+
+            byte[] payload = serializer.serialize(sample.topic(), (FaceDetected) sample.event());
+
+            assertThat(deserializer.deserialize(sample.topic(), payload)).isEqualTo(sample.event());
+            assertThat(serializer.serialize(sample.topic(), null)).isNull();
+            assertThat(deserializer.deserialize(sample.topic(), (byte[]) null)).isNull();
+        }
+    }
+
+    @Test
+    void shouldRoundTripThroughAKafkaStreamsSerde() {
+        SampleEvents.Sample sample = SampleEvents.full().get(8);
+        try (Serde<MetricsSummary> kafkaSerde = EventSerdes.of(serde, MetricsSummary.class)) {
+            byte[] payload = kafkaSerde.serializer().serialize(sample.topic(), (MetricsSummary) sample.event());
+
+            assertThat(kafkaSerde.deserializer().deserialize(sample.topic(), payload)).isEqualTo(sample.event());
+        }
+    }
+
+    @Test
+    void shouldReportAnUnreadablePayloadAsAKafkaSerializationException() {
+        EventDeserializer<FaceDetected> deserializer = new EventDeserializer<>(serde, FaceDetected.class);
+
+        assertThatThrownBy(() -> deserializer.deserialize(Topics.FACES, new byte[] {1, 2, 3, 4, 5, 6}))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("unknown magic byte 0x01")
+                .hasCauseInstanceOf(UnreadableEventException.class);
+    }
+
+    @Test
+    void shouldNameTheMissingSettingWhenAKafkaAdapterIsMisconfigured() {
+        EventDeserializer<FaceDetected> deserializer = new EventDeserializer<>();
+        Map<String, Object> withoutType = Map.of("schema.registry.url", registry.ccompatUrl());
+
+        assertThatThrownBy(() -> deserializer.configure(withoutType, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'idstream.event.type'");
+        assertThatThrownBy(() -> new EventSerializer<>().configure(Map.of(), false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'schema.registry.url' is missing");
     }
 
     static byte[] frame(int id, Schema schema, GenericRecord record) throws Exception {

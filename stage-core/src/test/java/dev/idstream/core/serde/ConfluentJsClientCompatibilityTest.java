@@ -77,7 +77,7 @@ class ConfluentJsClientCompatibilityTest {
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
         for (SampleEvents.Sample sample : samples) {
             items.addObject().put("name", sample.name()).put("topic", "js-to-java." + sample.topic())
-                    .put("schema", sample.event().getSchema().toString())
+                    .put("schema", PortableSchema.of(sample.event().getSchema()).toString())
                     .set("value", EventJson.toJson(sample.event()));
         }
 
