@@ -75,7 +75,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         return REGION;
     }
 
-    /** Stops the server; stored objects stay on disk. */
+    /** Stops the server at once (requests still in flight fail); stored objects stay on disk. */
     @Override
     public void close() {
         try {
@@ -131,6 +131,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                     .blobStore(blobStore)
                     .endpoint(URI.create("http://127.0.0.1:" + port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, access, secret)
+                    .stopTimeout(0) // no graceful wait for idle keep-alive connections: stop stages before S3
                     .build();
             try {
                 proxy.start();

@@ -6,7 +6,7 @@ public record ArtifactUri(String bucket, String key) {
     private static final String SCHEME = "s3://";
 
     public ArtifactUri {
-        checkBucket(bucket);
+        requireValidBucket(bucket);
         checkKey(key);
     }
 
@@ -29,10 +29,11 @@ public record ArtifactUri(String bucket, String key) {
     }
 
     /** S3 bucket naming rules (3-63 of lower-case letters, digits, '.', '-'; starting and ending alphanumeric). */
-    private static void checkBucket(String bucket) {
+    public static String requireValidBucket(String bucket) {
         if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-            throw new IllegalArgumentException("invalid S3 bucket name: " + bucket);
+            throw new IllegalArgumentException("invalid S3 bucket name (3-63 lower-case letters, digits, '.', '-'): " + bucket);
         }
+        return bucket;
     }
 
     /** No empty, "." or ".." segments and no control characters or backslashes, so no key escapes its prefix anywhere. */

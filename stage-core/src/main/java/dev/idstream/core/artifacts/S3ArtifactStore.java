@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link ArtifactStore} on S3 (MinIO in production, S3Proxy embedded). Keys come from {@link ArtifactKey}, so a
  * redelivered input overwrites its artifacts with the same bytes and the same {@link ArtifactRef}. The sha256 is
  * recorded in the ref and as object user metadata ({@value #SHA256_METADATA}); reads stream through a digest and
- * check size and sha256 against the ref before returning anything.
+ * check size and sha256 against the ref before returning anything. Safe for concurrent use.
  */
 public final class S3ArtifactStore implements ArtifactStore {
 
@@ -86,7 +87,7 @@ public final class S3ArtifactStore implements ArtifactStore {
     /** Uses {@code storage} (closed with this store) for the given bucket, which must exist. */
     public S3ArtifactStore(ObjectStorage storage, String bucket) {
         this.storage = Objects.requireNonNull(storage, "storage");
-        this.bucket = new ArtifactUri(bucket, "probe").bucket(); // validates the bucket name
+        this.bucket = ArtifactUri.requireValidBucket(bucket);
     }
 
     public static S3ArtifactStore open(S3Settings settings) throws StageException.Transient {
@@ -95,6 +96,7 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     /** Connects with the MinIO client and, if the options say so, creates the bucket. */
     public static S3ArtifactStore open(S3Settings settings, Options options) throws StageException.Transient {
+        ArtifactUri.requireValidBucket(settings.bucket()); // before any client exists that would need closing
         S3ArtifactStore store = new S3ArtifactStore(new MinioObjectStorage(settings, options.partSizeBytes(),
                 options.connectTimeout(), options.ioTimeout()), settings.bucket());
         if (options.createBucket()) {
@@ -130,11 +132,17 @@ public final class S3ArtifactStore implements ArtifactStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " to store it as " + key.objectKey(), e);
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return upload(key, in, size, sha256, contentType);
+        MessageDigest uploaded = Sha256.newDigest();
+        ArtifactRef ref;
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), uploaded)) {
+            ref = upload(key, in, size, sha256, contentType);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " to store it as " + key.objectKey(), e);
         }
+        if (!Sha256.hex(uploaded).equals(sha256)) {
+            throw new IllegalStateException(file + " changed while it was stored as " + ref.getUri());
+        }
+        return ref;
     }
 
     @Override

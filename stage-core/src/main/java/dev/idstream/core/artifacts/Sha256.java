@@ -25,8 +25,9 @@ public final class Sha256 {
         return HexFormat.of().formatHex(newDigest().digest(bytes));
     }
 
-    public static String hex(MessageDigest finishedDigest) {
-        return HexFormat.of().formatHex(finishedDigest.digest());
+    /** Completes {@code digest} (which is then reset) and formats the result. */
+    public static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     public static String hex(Path file) throws IOException {
