@@ -13,7 +13,6 @@ import json
 import os
 import sys
 
-import numpy as np
 import torch
 
 if __package__ in (None, ""):  # run as a script: make the package importable

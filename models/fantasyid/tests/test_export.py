@@ -159,3 +159,13 @@ def test_should_reject_weights_for_unknown_role(tiny, tmp_path):
     with pytest.raises(SystemExit, match="names no role"):
         export_bundle(tiny, seed=0, out=str(tmp_path), roles_to_export=["text_encoder"],
                       weights=str(tmp_path / "w.safetensors"))
+
+
+def test_should_pass_onnx_checker_with_opset_17_and_manifest_names(bundle):
+    import onnx
+    for role, model in bundle["models"].items():
+        proto = onnx.load(os.path.join(BUNDLE, model["file"]))
+        onnx.checker.check_model(proto)
+        assert [o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")] == [17]
+        assert [i.name for i in proto.graph.input] == [i["name"] for i in model["inputs"]], role
+        assert [o.name for o in proto.graph.output] == [o["name"] for o in model["outputs"]], role
