@@ -12,14 +12,14 @@ import java.util.Map;
  * V_F of one face: the aligned crop through the image encoder, then the id encoder with the canonical 3D vertices
  * (face abstractor tokens + vertex-branch tokens, {@code [tokens, width]}).
  */
-final class IdDescriptorEncoder {
+public final class IdDescriptorEncoder {
 
     private final GeneratorBundle bundle;
     private final int inputSize;
     private final double[] mean;
     private final double[] std;
 
-    IdDescriptorEncoder(GeneratorBundle bundle) {
+    public IdDescriptorEncoder(GeneratorBundle bundle) {
         this.bundle = bundle;
         JsonNode pre = bundle.preprocessing(Role.IMAGE_ENCODER);
         this.inputSize = pre.path("inputSize").asInt();
@@ -28,7 +28,7 @@ final class IdDescriptorEncoder {
     }
 
     /** @param vertices 468×3 canonical vertices ({@link CanonicalMesh}) */
-    Tensor encode(BufferedImage alignedCrop, float[] vertices) {
+    public Tensor encode(BufferedImage alignedCrop, float[] vertices) {
         float[] pixels = ImageTensors.normalizedChw(ImageTensors.coverResize(alignedCrop, inputSize, inputSize), mean, std);
         Tensor hidden = bundle.session(Role.IMAGE_ENCODER).run(Map.of("pixel_values",
                 Tensor.ofFloats(new long[] {1, 3, inputSize, inputSize}, pixels))).get("image_hidden_states");
