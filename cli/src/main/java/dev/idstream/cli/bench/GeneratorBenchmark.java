@@ -86,7 +86,12 @@ public final class GeneratorBenchmark {
         }
         ProcessBuilder pb = new ProcessBuilder(python.toString(), script.toString(), "--config", "tiny",
                 "--threads", Integer.toString(threads), "--runs", Integer.toString(runs));
+        // a fair comparison (models/README.md, "Speed"): no OpenMP spin-waiting, OpenBLAS when installed
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Path openblas = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread");
+        if (Files.isDirectory(openblas)) {
+            pb.environment().merge("LD_LIBRARY_PATH", openblas.toString(), (old, add) -> add + ":" + old);
+        }
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
