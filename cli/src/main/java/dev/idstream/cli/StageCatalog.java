@@ -18,7 +18,7 @@ final class StageCatalog {
 
     static {
         STAGES.put("detect", config -> DetectStage.create(config.face()));
-        STAGES.put("features", config -> new FeaturesStage());
+        STAGES.put("features", config -> FeaturesStage.create(config.face()));
         STAGES.put("denoise", config -> new DenoiseStage());
         STAGES.put("decode", config -> new DecodeStage());
         STAGES.put("metrics", config -> MetricsStage.create(config.face()));

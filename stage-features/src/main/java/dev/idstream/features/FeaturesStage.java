@@ -4,6 +4,7 @@ import dev.idstream.core.Stage;
 import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
+import dev.idstream.core.config.FaceSettings;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
@@ -16,6 +17,7 @@ import dev.idstream.events.IdentityMix;
 import dev.idstream.events.RequestState;
 import dev.idstream.events.ShapeEdits;
 import dev.idstream.events.TokensFused;
+import dev.idstream.face.FaceBundles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,9 +31,9 @@ import javax.imageio.ImageIO;
  * points ({@link CanonicalMesh}: pose removed, shape edits applied), through the generator bundle's image and id
  * encoders ({@link IdDescriptorEncoder}), and writes it as safetensors tensor {@code id_tokens} {@code [tokens, width]}.
  *
- * <p>Identity mixing blends V_F with the descriptor of {@code identityMix.secondReference}. Limitation: that
- * reference is an image artifact that detect never sees, so it is used as an aligned face crop as given (centre
- * crop, resized), and its 3D branch reuses the first face's vertices; send an aligned crop (as detect writes it).
+ * <p>Identity mixing (ID-Animator §4.3.2) blends V_F with the descriptor of {@code identityMix.secondReference}, an
+ * image detect never sees: this stage runs the face path on it ({@link SecondReferenceFace}: largest face, aligned
+ * crop, FaceMesh), with the same shape edits, and fails with {@code NO_FACE} when it holds no face.
  */
 public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
 
@@ -40,12 +42,21 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     static final float MAX_JAW_SHARPNESS = 2.0f;
 
     private GeneratorBundle bundle;
+    private final SecondReferenceFace secondFaces;
 
+    /** The default generator bundle and the default face bundle (the latter loaded on the first identity mix). */
     public FeaturesStage() {
+        this(null, FaceSettings.defaults());
     }
 
-    public FeaturesStage(GeneratorBundle bundle) {
+    public FeaturesStage(GeneratorBundle bundle, FaceSettings faces) {
         this.bundle = bundle;
+        this.secondFaces = new SecondReferenceFace(() -> FaceBundles.loadOrPrepareDefault(faces.bundle()),
+                OrtRuntime.create(OrtSettings.defaults()));
+    }
+
+    public static FeaturesStage create(FaceSettings faces) {
+        return new FeaturesStage(null, faces);
     }
 
     private synchronized GeneratorBundle bundle() {
@@ -116,13 +127,17 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     public TokensFused process(FaceDetected in, StageContext ctx) throws Exception {
         ctx.artifacts().get(in.getImage()); // the I2V reference: verify it before passing it on
         DetectedFace face = in.getFaces().get(0);
-        float[] vertices = vertices(ctx.artifacts().getTensors(face.getMesh()), in.getParams().getShapeEdits());
+        ShapeEdits edits = in.getParams().getShapeEdits();
+        float[] vertices = vertices(ctx.artifacts().getTensors(face.getMesh()), edits);
         IdDescriptorEncoder encoder = new IdDescriptorEncoder(bundle());
         Tensor descriptor = encoder.encode(readImage(ctx.artifacts().get(face.getAlignedCrop()), "aligned face crop"), vertices);
         IdentityMix mix = in.getParams().getIdentityMix();
         if (mix != null) {
-            BufferedImage second = readImage(ctx.artifacts().get(mix.getSecondReference()), "second reference (identityMix)");
-            descriptor = IdDescriptorEncoder.mix(descriptor, encoder.encode(second, vertices), mix.getWeight());
+            BufferedImage image = readImage(ctx.artifacts().get(mix.getSecondReference()), "second reference (identityMix)");
+            SecondReferenceFace.Face second = secondFaces.find(image).orElseThrow(() -> new StageException.BadInput(
+                    FailureReason.NO_FACE, "no face found in the second reference image (identityMix.secondReference)"));
+            descriptor = IdDescriptorEncoder.mix(descriptor,
+                    encoder.encode(second.alignedCrop(), canonicalVertices(second.points(), edits)), mix.getWeight());
         }
         return TokensFused.newBuilder()
                 .setRequestId(in.getRequestId())
@@ -143,9 +158,13 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
                     + "'points' [468, 3]; it holds " + (points == null ? mesh.keySet()
                     : points.dtype() + " " + Arrays.toString(points.shape())));
         }
+        return canonicalVertices(points.toFloatArray(), edits);
+    }
+
+    private static float[] canonicalVertices(float[] points, ShapeEdits edits) throws StageException.BadInput {
         float[] canonical;
         try {
-            canonical = CanonicalMesh.normalize(points.toFloatArray());
+            canonical = CanonicalMesh.normalize(points);
         } catch (IllegalArgumentException e) {
             throw new StageException.BadInput(FailureReason.BAD_INPUT, e.getMessage(), e);
         }
@@ -166,6 +185,7 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
 
     @Override
     public synchronized void close() {
+        secondFaces.close();
         if (bundle != null) {
             bundle.close();
         }

@@ -2,8 +2,10 @@ package dev.idstream.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.idstream.core.StageException;
+import dev.idstream.core.config.FaceSettings;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
@@ -16,8 +18,10 @@ import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationParams;
 import dev.idstream.events.IdentityMix;
 import dev.idstream.events.TokensFused;
+import dev.idstream.face.ProjectPaths;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +44,7 @@ class FeaturesStageTest {
     @BeforeAll
     static void start() throws Exception {
         context = LocalStageContext.start(dir.resolve("s3"));
-        stage = new FeaturesStage(GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.cpu(2))));
+        stage = new FeaturesStage(GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.cpu(2))), FaceSettings.defaults());
     }
 
     @AfterAll
@@ -58,10 +62,14 @@ class FeaturesStageTest {
         assertThat(out.getReferenceImage()).isEqualTo(detected("vf-1", GenerationParams.newBuilder().setPrompt("p").build()).getImage());
     }
 
+    /** The second reference goes through the face path (face bundle, a real portrait from the shared data). */
     @Test
     void shouldKeepTheFirstIdentityWhenTheMixWeightIsZero() throws Exception {
+        Path portrait = ProjectPaths.sharedData().resolve("portraits/d9.jpg");
+        assumeTrue(Files.isRegularFile(portrait), "shared test data is absent: " + portrait);
         TokensFused plain = run("mix-0", GenerationParams.newBuilder().setPrompt("p").build());
-        ArtifactRef second = context.artifacts().put(context.request("mix-0", "upload").key("second.png"), png(image(90)), "image/png");
+        ArtifactRef second = context.artifacts().put(context.request("mix-0", "upload").key("second.jpg"),
+                Files.readAllBytes(portrait), "image/jpeg");
         TokensFused none = run("mix-0", GenerationParams.newBuilder().setPrompt("p")
                 .setIdentityMix(IdentityMix.newBuilder().setSecondReference(second).setWeight(0f).build()).build());
         TokensFused half = run("mix-0", GenerationParams.newBuilder().setPrompt("p")
@@ -69,6 +77,16 @@ class FeaturesStageTest {
 
         assertThat(none.getIdTokens().getSha256()).isEqualTo(plain.getIdTokens().getSha256());
         assertThat(half.getIdTokens().getSha256()).isNotEqualTo(plain.getIdTokens().getSha256());
+    }
+
+    @Test
+    void shouldFailWithNoFaceWhenTheSecondReferenceHasNone() throws Exception {
+        ArtifactRef second = context.artifacts().put(context.request("mix-none", "upload").key("second.png"), png(image(90)), "image/png");
+        assertThatThrownBy(() -> run("mix-none", GenerationParams.newBuilder().setPrompt("p")
+                .setIdentityMix(IdentityMix.newBuilder().setSecondReference(second).setWeight(0.5f).build()).build()))
+                .isInstanceOf(StageException.BadInput.class)
+                .satisfies(e -> assertThat(((StageException) e).reason()).isEqualTo(FailureReason.NO_FACE))
+                .hasMessage("no face found in the second reference image (identityMix.secondReference)");
     }
 
     @Test
