@@ -1,5 +1,6 @@
 package dev.idstream.cli;
 
+import dev.idstream.cli.bench.GeneratorBenchmark;
 import dev.idstream.cli.bench.HopBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -8,10 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Benchmarks that print numbers (never pass/fail): see README "Performance". */
-@Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback).")
+@Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
+        + "generator (tiny generator on CPU: denoiser step vs PyTorch, requests, time outside ONNX Runtime).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "NAME", description = "hops")
+    @Parameters(paramLabel = "NAME", description = "hops | generator")
     String name;
 
     @Option(names = "--requests", defaultValue = "300")
@@ -23,13 +25,30 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--artifact-bytes", defaultValue = "65536", description = "Size of the artifact each hop reads and writes.")
     int artifactBytes;
 
+    @Option(names = "--threads", defaultValue = "2", description = "generator: CPU threads for ONNX Runtime and PyTorch.")
+    int threads;
+
+    @Option(names = "--runs", defaultValue = "20", description = "generator: timed denoiser steps per runtime.")
+    int runs;
+
+    @Option(names = "--generation-requests", defaultValue = "5", description = "generator: timed requests (after one warm-up).")
+    int generationRequests;
+
+    @Option(names = "--image", defaultValue = "../shared/data/portraits/d9.jpg", description = "generator: reference image.")
+    Path image;
+
     @Option(names = "--data-dir", defaultValue = ".idstream/bench")
     Path dataDir;
 
     @Override
     public Integer call() throws Exception {
+        if ("generator".equals(name)) {
+            Logging.quiet();
+            GeneratorBenchmark.run(threads, runs, generationRequests, image, System.out);
+            return 0;
+        }
         if (!"hops".equals(name)) {
-            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops");
+            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops, generator");
         }
         Logging.quiet();
         System.out.println("pipeline overhead per stage hop (serde + Kafka transaction + S3 GET/PUT + read_committed), one at a time ...");

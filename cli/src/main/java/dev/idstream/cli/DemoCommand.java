@@ -38,8 +38,8 @@ final class DemoCommand implements Callable<Integer> {
             StageConfig config = pipeline.config();
             System.out.printf("ready in %.1f s: kafka %s, registry %s, s3 %s%n", (System.nanoTime() - start) / 1e9,
                     config.kafka().bootstrapServers(), config.registry().url(), config.s3().endpoint());
-            System.out.println("NOTE: only the detect stage's request and image validation is complete. features, denoise, decode and "
-                    + "metrics run interim steps (see README, 'What works today'): the video shows the reference image, not a generated person.");
+            System.out.println("NOTE: the generator is the TINY bundle (models/generator-tiny): the FantasyID architecture with "
+                    + "UNTRAINED, seeded random weights. It proves plumbing, shapes and speed; the video is noise-like, not a likeness.");
             GenerationParams params = GenerationParams.newBuilder().setPrompt(prompt).build();
             var outcome = Submission.run(config, image, params, Duration.ofMinutes(5), dataDir.resolve("out"), System.out);
             return outcome.succeeded() ? 0 : 2;

@@ -77,7 +77,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         if (stages.containsKey(name)) {
             throw new IllegalStateException("stage " + name + " is already running");
         }
-        Stage<?, ?> stage = StageCatalog.create(name);
+        Stage<?, ?> stage = StageCatalog.create(name, config);
         S3ArtifactStore artifacts = S3ArtifactStore.open(config.s3());
         StageRunner<?, ?> runner = run(stage, config, new ConfluentEventSerde(config.registry()), artifacts);
         stages.put(name, new RunningStage(runner, artifacts, stage));

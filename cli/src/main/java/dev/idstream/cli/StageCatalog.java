@@ -1,6 +1,7 @@
 package dev.idstream.cli;
 
 import dev.idstream.core.Stage;
+import dev.idstream.core.config.StageConfig;
 import dev.idstream.decode.DecodeStage;
 import dev.idstream.denoise.DenoiseStage;
 import dev.idstream.detect.DetectStage;
@@ -8,28 +9,29 @@ import dev.idstream.features.FeaturesStage;
 import dev.idstream.metrics.MetricsStage;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** The five pipeline stages by name, in pipeline order. */
 final class StageCatalog {
 
-    static final Map<String, Supplier<Stage<?, ?>>> STAGES = new LinkedHashMap<>();
+    static final Map<String, Function<StageConfig, Stage<?, ?>>> STAGES = new LinkedHashMap<>();
 
     static {
-        STAGES.put("detect", DetectStage::new);
-        STAGES.put("features", FeaturesStage::new);
-        STAGES.put("denoise", DenoiseStage::new);
-        STAGES.put("decode", DecodeStage::new);
-        STAGES.put("metrics", MetricsStage::new);
+        STAGES.put("detect", config -> DetectStage.create(config.face()));
+        STAGES.put("features", config -> FeaturesStage.create(config.face()));
+        STAGES.put("denoise", config -> new DenoiseStage());
+        STAGES.put("decode", config -> new DecodeStage());
+        STAGES.put("metrics", config -> MetricsStage.create(config.face()));
     }
 
     private StageCatalog() {}
 
-    static Stage<?, ?> create(String name) {
-        Supplier<Stage<?, ?>> factory = STAGES.get(name);
+    /** The stage, with its models loaded (once per stage instance) as {@code config} says. */
+    static Stage<?, ?> create(String name, StageConfig config) {
+        Function<StageConfig, Stage<?, ?>> factory = STAGES.get(name);
         if (factory == null) {
             throw new IllegalArgumentException("unknown stage '" + name + "'; the stages are " + String.join(", ", STAGES.keySet()));
         }
-        return factory.get();
+        return factory.apply(config);
     }
 }

@@ -25,7 +25,7 @@ final class StageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StageConfig config = connection.load();
-        Stage<?, ?> stage = StageCatalog.create(name);
+        Stage<?, ?> stage = StageCatalog.create(name, config);
         try (S3ArtifactStore artifacts = S3ArtifactStore.open(config.s3())) {
             StageRunner<?, ?> runner = start(stage, config, artifacts);
             Runtime.getRuntime().addShutdownHook(new Thread(runner::close, "idstream-" + name + "-shutdown"));

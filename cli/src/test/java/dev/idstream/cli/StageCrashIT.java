@@ -47,8 +47,8 @@ class StageCrashIT {
                     RequestClient.Follower follower = client.follower()) {
                 Process denoise = startStageProcess("denoise", pipeline);
                 String id = RequestClient.newRequestId();
-                // Big enough that the denoise step (frames written, then a ~100 MB upload) is still running after its first progress event.
-                GenerationParams params = GenerationParams.newBuilder().setPrompt("crash test").setFrames(129).setWidth(512).setHeight(512).build();
+                // Enough DiT steps that the denoise step is still running after its first progress event.
+                GenerationParams params = GenerationParams.newBuilder().setPrompt("crash test").setSteps(500).build();
                 client.publish(client.request(id, client.upload(id, portrait), params));
 
                 awaitProgress(config, serde, id, Duration.ofMinutes(2));

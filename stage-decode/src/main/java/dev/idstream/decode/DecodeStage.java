@@ -4,6 +4,9 @@ import dev.idstream.core.Stage;
 import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
+import dev.idstream.core.generator.GeneratorBundle;
+import dev.idstream.core.onnx.OrtRuntime;
+import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.LatentsDenoised;
@@ -13,11 +16,9 @@ import dev.idstream.events.VideoOrigin;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,37 @@ import javax.imageio.ImageIO;
 /**
  * decode: turns the denoised output into an MP4, a poster frame and a contact sheet, and emits {@code VideoDecoded}.
  *
- * <p>Today's input is the placeholder's {@code frames} pixel tensor ({@code [F, H, W, 3]} uint8); the VAE decoder
- * for {@code latents} comes with the generator bundle (issue 5).
+ * <p>The latents ({@code [F', C, h, w]} F32, tensor {@code latents}) go through the generator bundle's VAE decoder
+ * in chunks of {@link #CHUNK_LATENT_FRAMES} latent frames ({@link LatentVideoDecoder}).
  */
 public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
+
+    /** 16 latent frames = 61 video frames: every request up to that length (the tiny default 9, FantasyID's 49) decodes in one exact run. */
+    static final int CHUNK_LATENT_FRAMES = 16;
+    static final int CONTEXT_LATENT_FRAMES = 4;
+
+    private GeneratorBundle bundle;
+
+    public DecodeStage() {
+    }
+
+    public DecodeStage(GeneratorBundle bundle) {
+        this.bundle = bundle;
+    }
+
+    private synchronized GeneratorBundle bundle() {
+        if (bundle == null) {
+            bundle = GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.defaults()));
+        }
+        return bundle;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (bundle != null) {
+            bundle.close();
+        }
+    }
 
     @Override
     public String name() {
@@ -59,12 +87,9 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
     @Override
     public VideoDecoded process(LatentsDenoised in, StageContext ctx) throws Exception {
         Map<String, Tensor> tensors = ctx.artifacts().getTensors(in.getLatents());
-        Tensor pixels = tensors.get("frames");
-        if (pixels == null) {
-            throw new StageException.BadInput(FailureReason.BAD_INPUT, "the latents artifact holds " + tensors.keySet()
-                    + "; this decode stage reads a 'frames' pixel tensor (no VAE decoder is configured yet)");
-        }
-        List<BufferedImage> frames = toImages(pixels);
+        GeneratorBundle generator = bundle();
+        List<BufferedImage> frames = new LatentVideoDecoder(generator, CHUNK_LATENT_FRAMES, CONTEXT_LATENT_FRAMES)
+                .decode(checkedLatents(tensors, generator));
         int fps = in.getParams().getFps();
         Path mp4 = Files.createTempFile("idstream-" + in.getRequestId(), ".mp4");
         try {
@@ -93,27 +118,21 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
         }
     }
 
-    static List<BufferedImage> toImages(Tensor pixels) throws StageException.BadInput {
-        long[] s = pixels.shape();
-        if (pixels.dtype() != Tensor.DType.U8 || s.length != 4 || s[3] != 3 || s[0] < 1) {
-            throw new StageException.BadInput(FailureReason.BAD_INPUT, "the frames tensor is " + pixels.dtype() + " "
-                    + Arrays.toString(s) + "; expected U8 [frames, height, width, 3]");
+    /** The {@code latents} tensor, F32 {@code [F', C, h, w]} with the bundle's latent channels. */
+    static Tensor checkedLatents(Map<String, Tensor> tensors, GeneratorBundle generator) throws StageException.BadInput {
+        Tensor latents = tensors.get("latents");
+        if (latents == null) {
+            throw new StageException.BadInput(FailureReason.BAD_INPUT, "the latents artifact holds " + tensors.keySet()
+                    + "; decode reads an F32 tensor 'latents' [frames, channels, height, width]");
         }
-        int f = (int) s[0];
-        int h = (int) s[1];
-        int w = (int) s[2];
-        ByteBuffer data = pixels.data().duplicate();
-        List<BufferedImage> frames = new ArrayList<>(f);
-        int[] argb = new int[w * h];
-        for (int i = 0; i < f; i++) {
-            for (int p = 0; p < argb.length; p++) {
-                argb[p] = (data.get() & 0xff) << 16 | (data.get() & 0xff) << 8 | (data.get() & 0xff);
-            }
-            BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            image.setRGB(0, 0, w, h, argb, 0, w);
-            frames.add(image);
+        long[] s = latents.shape();
+        if (latents.dtype() != Tensor.DType.F32 || s.length != 4 || s[0] < 1 || s[1] != generator.geometry().channels()
+                || s[2] < 1 || s[3] < 1) {
+            throw new StageException.BadInput(FailureReason.BAD_INPUT, "the latents tensor is " + latents.dtype() + " "
+                    + Arrays.toString(s) + "; " + generator.id() + " decodes F32 [frames, "
+                    + generator.geometry().channels() + ", height, width]");
         }
-        return frames;
+        return latents;
     }
 
     private static byte[] png(BufferedImage image) throws IOException {

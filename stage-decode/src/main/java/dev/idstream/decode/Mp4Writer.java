@@ -9,7 +9,7 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
 /** Encodes RGB frames as H.264 MP4 (openh264 in javacv's default FFmpeg build), yuv420p so every player shows it. */
-final class Mp4Writer {
+public final class Mp4Writer {
 
     private Mp4Writer() {}
 
@@ -28,7 +28,7 @@ final class Mp4Writer {
         return bgr;
     }
 
-    static void write(List<BufferedImage> frames, int fps, Path target) throws Exception {
+    public static void write(List<BufferedImage> frames, int fps, Path target) throws Exception {
         BufferedImage first = frames.get(0);
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(target.toFile(), first.getWidth(), first.getHeight());
                 Java2DFrameConverter converter = new Java2DFrameConverter()) {

@@ -4,33 +4,44 @@ import dev.idstream.core.Stage;
 import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
+import dev.idstream.core.generator.GeneratorBundle;
+import dev.idstream.core.onnx.OrtRuntime;
+import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
+import dev.idstream.events.GenerationParams;
 import dev.idstream.events.LatentsDenoised;
 import dev.idstream.events.RequestState;
 import dev.idstream.events.TokensFused;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * denoise: runs the DiT loop of the generator bundle.
- *
- * <p>PLACEHOLDER until issue 5 lands the generator: there is no diffusion model yet, so this stage writes the
- * reference image, cropped and resized to the requested size, as every frame of a {@code frames} pixel tensor
- * ({@code [F, H, W, 3]} uint8) and reports progress per frame. It exercises the real event flow, artifacts and
- * progress events; it generates nothing. The generator name in the event says so.
+ * denoise: the DiT loop of the generator bundle ({@link VideoDenoiser}) on the request's V_F and reference image;
+ * writes the latents {@code [F', C, h, w]} as safetensors tensor {@code latents} and reports progress per step.
+ * The bundle is {@link GeneratorBundle#defaultLocation()}, loaded on first use.
  */
 public final class DenoiseStage implements Stage<TokensFused, LatentsDenoised> {
 
-    public static final String PLACEHOLDER_GENERATOR = "placeholder-still-frames (no generator model yet)";
+    private GeneratorBundle bundle;
+
+    public DenoiseStage() {
+    }
+
+    public DenoiseStage(GeneratorBundle bundle) {
+        this.bundle = bundle;
+    }
+
+    private synchronized GeneratorBundle bundle() {
+        if (bundle == null) {
+            bundle = GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.defaults()));
+        }
+        return bundle;
+    }
 
     @Override
     public String name() {
@@ -58,32 +69,50 @@ public final class DenoiseStage implements Stage<TokensFused, LatentsDenoised> {
     }
 
     @Override
-    public LatentsDenoised process(TokensFused in, StageContext ctx) throws StageException {
-        int frames = in.getParams().getFrames();
-        int width = in.getParams().getWidth();
-        int height = in.getParams().getHeight();
-        BufferedImage reference = readImage(ctx.artifacts().get(in.getReferenceImage()));
-        byte[] frame = rgbBytes(coverResize(reference, width, height));
-        ByteBuffer data = ByteBuffer.allocate(frame.length * frames).order(ByteOrder.LITTLE_ENDIAN);
-        for (int f = 0; f < frames; f++) {
-            if (ctx.cancelled()) {
-                throw new StageException.Transient("step cancelled by shutdown", null);
-            }
-            data.put(frame);
-            ctx.progress(f + 1, frames, "frame " + (f + 1) + "/" + frames);
+    public void validate(TokensFused in, StageContext ctx) throws StageException {
+        if (in.getIdTokens() == null) {
+            throw new StageException.BadInput(FailureReason.BAD_INPUT,
+                    "the request has no ID descriptor (idTokens): the features stage did not compute V_F");
         }
-        data.flip();
-        Tensor pixels = new Tensor(Tensor.DType.U8, new long[] {frames, height, width, 3}, data);
+        GenerationShapeCheck.check(in.getParams(), bundle());
+    }
+
+    @Override
+    public LatentsDenoised process(TokensFused in, StageContext ctx) throws Exception {
+        GeneratorBundle generator = bundle();
+        Tensor idTokens = idTokens(ctx.artifacts().getTensors(in.getIdTokens()), generator);
+        BufferedImage reference = readImage(ctx.artifacts().get(in.getReferenceImage()));
+        GenerationParams p = in.getParams();
+        VideoDenoiser.Result result = new VideoDenoiser(generator).generate(
+                new VideoDenoiser.Request(p.getPrompt(), p.getNegativePrompt(), p.getSeed(), p.getFrames(),
+                        p.getWidth(), p.getHeight(), p.getSteps(), p.getGuidanceScale()),
+                idTokens, reference, (step, total) -> {
+                    if (ctx.cancelled()) {
+                        throw new StageException.Transient("denoising cancelled after step " + step + "/" + total, null);
+                    }
+                    ctx.progress(step, total, "step " + step + "/" + total);
+                });
         return LatentsDenoised.newBuilder()
                 .setRequestId(in.getRequestId())
                 .setTraceparent(ctx.traceparent())
                 .setCreatedAt(Instant.now())
-                .setParams(in.getParams())
+                .setParams(p)
                 .setReference(in.getReference())
                 .setReferenceImage(in.getReferenceImage())
-                .setLatents(ctx.artifacts().putTensors(ctx.key("latents.safetensors"), Map.of("frames", pixels)))
-                .setGenerator(PLACEHOLDER_GENERATOR)
+                .setLatents(ctx.artifacts().putTensors(ctx.key("latents.safetensors"), Map.of("latents", result.latents())))
+                .setGenerator(generator.id())
                 .build();
+    }
+
+    private static Tensor idTokens(Map<String, Tensor> tensors, GeneratorBundle generator) throws StageException.BadInput {
+        Tensor t = tensors.get("id_tokens");
+        long[] want = generator.geometry().idTokensShape();
+        if (t == null || t.dtype() != Tensor.DType.F32 || t.elementCount() != want[0] * want[1]) {
+            throw new StageException.BadInput(FailureReason.BAD_INPUT, "the idTokens artifact must hold an F32 tensor "
+                    + "'id_tokens' of " + want[0] + "x" + want[1] + " values for " + generator.id() + "; it holds "
+                    + (t == null ? tensors.keySet() : t.dtype() + " " + java.util.Arrays.toString(t.shape())));
+        }
+        return t;
     }
 
     private static BufferedImage readImage(byte[] bytes) throws StageException.BadInput {
@@ -98,29 +127,10 @@ public final class DenoiseStage implements Stage<TokensFused, LatentsDenoised> {
         }
     }
 
-    /** Scales to cover the target and crops the centre, keeping the aspect ratio. */
-    static BufferedImage coverResize(BufferedImage src, int width, int height) {
-        double scale = Math.max((double) width / src.getWidth(), (double) height / src.getHeight());
-        int sw = (int) Math.ceil(src.getWidth() * scale);
-        int sh = (int) Math.ceil(src.getHeight() * scale);
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(src, (width - sw) / 2, (height - sh) / 2, sw, sh, null);
-        g.dispose();
-        return out;
-    }
-
-    private static byte[] rgbBytes(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        byte[] rgb = new byte[w * h * 3];
-        for (int i = 0; i < argb.length; i++) {
-            rgb[3 * i] = (byte) (argb[i] >> 16);
-            rgb[3 * i + 1] = (byte) (argb[i] >> 8);
-            rgb[3 * i + 2] = (byte) argb[i];
+    @Override
+    public synchronized void close() {
+        if (bundle != null) {
+            bundle.close();
         }
-        return rgb;
     }
 }

@@ -4,26 +4,46 @@ import dev.idstream.core.Stage;
 import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
+import dev.idstream.core.config.FaceSettings;
+import dev.idstream.core.onnx.ModelBundle;
+import dev.idstream.core.onnx.OrtRuntime;
+import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.validation.RequestValidator;
 import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.FaceDetected;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationRequested;
 import dev.idstream.events.RequestState;
+import dev.idstream.face.AnalyzedFace;
+import dev.idstream.face.FaceAnalyzer;
+import dev.idstream.face.FaceBundles;
+import dev.idstream.face.RgbImage;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
- * detect: validates the request and its reference image, stores the upright image as PNG, emits {@code FaceDetected}.
- *
- * <p>Face detection, alignment and FaceMesh come with the face bundle (issue 3/4); until then this stage
- * reports no faces and later stages work on the whole image.
+ * detect: validates the request and its reference image, finds the face (BlazeFace confirmed by FaceMesh), and
+ * writes what later stages need: the upright image, aligned crops, the 3D mesh; emits {@code FaceDetected} with box,
+ * five points and head pose. The face bundle is loaded once per stage instance.
  */
 public final class DetectStage implements Stage<GenerationRequested, FaceDetected> {
+
+    private final FaceAnalyzer analyzer;
+    private final FacePolicy policy;
+    private final FaceArtifacts faceArtifacts;
+
+    public DetectStage(ModelBundle bundle, OrtRuntime runtime, FaceSettings settings) {
+        this.analyzer = new FaceAnalyzer(bundle, runtime);
+        this.policy = new FacePolicy(settings.multipleFaces(), settings.minFaceSize());
+        this.faceArtifacts = new FaceArtifacts(analyzer.embedder());
+    }
+
+    /** The stage as deployed: the configured face bundle (prepared first if it is the default and absent). */
+    public static DetectStage create(FaceSettings settings) {
+        return new DetectStage(FaceBundles.loadOrPrepareDefault(settings.bundle()), OrtRuntime.create(OrtSettings.defaults()), settings);
+    }
 
     @Override
     public String name() {
@@ -62,9 +82,15 @@ public final class DetectStage implements Stage<GenerationRequested, FaceDetecte
 
     @Override
     public FaceDetected process(GenerationRequested request, StageContext ctx) throws StageException {
-        byte[] bytes = ctx.artifacts().get(request.getReference());
-        BufferedImage image = new ReferenceImageDecoder(ctx.limits()).decode(bytes);
-        ArtifactRef png = ctx.artifacts().put(ctx.key("image.png"), encodePng(image), "image/png");
+        BufferedImage upright = new ReferenceImageDecoder(ctx.limits()).decode(ctx.artifacts().get(request.getReference()));
+        RgbImage image = RgbImage.of(upright);
+
+        List<AnalyzedFace> faces = analyzer.analyzeAll(image).stream()
+                .sorted(Comparator.comparingDouble((AnalyzedFace f) -> f.detection().area()).reversed())
+                .toList();
+        AnalyzedFace chosen = policy.choose(faces);
+
+        ArtifactRef png = ctx.artifacts().put(ctx.key("image.png"), FaceArtifacts.png(upright), "image/png");
         return FaceDetected.newBuilder()
                 .setRequestId(request.getRequestId())
                 .setTraceparent(ctx.traceparent())
@@ -72,18 +98,13 @@ public final class DetectStage implements Stage<GenerationRequested, FaceDetecte
                 .setParams(request.getParams())
                 .setReference(request.getReference())
                 .setImage(png)
-                .setFacesFound(0)
-                .setFaces(List.of())
+                .setFacesFound(faces.size())
+                .setFaces(List.of(faceArtifacts.write(image, chosen, ctx)))
                 .build();
     }
 
-    private static byte[] encodePng(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("PNG encoding to memory failed", e);
-        }
+    @Override
+    public void close() {
+        analyzer.close();
     }
 }

@@ -4,33 +4,55 @@ import dev.idstream.core.Stage;
 import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
+import dev.idstream.core.config.FaceSettings;
+import dev.idstream.core.onnx.ModelBundle;
+import dev.idstream.core.onnx.OrtRuntime;
+import dev.idstream.core.onnx.OrtSettings;
+import dev.idstream.detect.ReferenceImageDecoder;
+import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.RequestState;
 import dev.idstream.events.VideoDecoded;
 import dev.idstream.events.VideoMetrics;
+import dev.idstream.face.FaceAnalyzer;
+import dev.idstream.face.FaceBundles;
+import dev.idstream.face.InceptionFeatures;
+import dev.idstream.face.RgbImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
 
 /**
- * metrics: scores a video for identity preservation, stability, quality and motion (DESIGN.md §6).
- *
- * <p>NOT SCORING YET: the scores need the face bundle (issues 3 and 4). Today this stage verifies and decodes the
- * video, counts its frames and emits {@code VideoMetrics} with every score null and the evaluator marked
- * {@link #UNSCORED}: a null score means "not measured", never a fake value.
+ * metrics: scores a video against its reference image for identity preservation (RS), stability (IFS), face quality
+ * (per-frame face FID) and face motion (FM), exactly as DESIGN.md §6 defines them, with the face bundle as evaluator.
+ * Per-frame values and Inception features are stored as artifacts for later aggregation (set-level FID).
  */
 public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
 
-    public static final String UNSCORED = "none (face bundle not integrated yet: scores are null)";
     static final int SAMPLED_FRAMES = 16;
 
-    static {
-        // FFmpeg prints stream details at INFO to stderr for every file; only errors belong in a stage's log.
-        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    private final FaceAnalyzer analyzer;
+    private final InceptionFeatures inception;
+    private final VideoAnalyzer videoAnalyzer;
+    private final FaceScoring scoring;
+    private final String evaluator;
+
+    public MetricsStage(ModelBundle bundle, OrtRuntime runtime) {
+        this.analyzer = new FaceAnalyzer(bundle, runtime);
+        try {
+            this.inception = new InceptionFeatures(bundle, runtime);
+        } catch (RuntimeException e) {
+            analyzer.close();
+            throw e;
+        }
+        this.scoring = new FaceScoring(analyzer, inception);
+        this.videoAnalyzer = new VideoAnalyzer(scoring, SAMPLED_FRAMES);
+        this.evaluator = bundle.id();
+    }
+
+    /** The stage as deployed: the configured face bundle (prepared first if it is the default and absent). */
+    public static MetricsStage create(FaceSettings settings) {
+        return new MetricsStage(FaceBundles.loadOrPrepareDefault(settings.bundle()), OrtRuntime.create(OrtSettings.defaults()));
     }
 
     @Override
@@ -60,13 +82,15 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
 
     @Override
     public VideoMetrics process(VideoDecoded in, StageContext ctx) throws Exception {
+        RgbImage referenceImage = RgbImage.of(new ReferenceImageDecoder(ctx.limits()).decode(ctx.artifacts().get(in.getReference())));
+        FaceScoring.ScoredFace reference = scoring.score(referenceImage).orElseThrow(() ->
+                new StageException.BadInput(FailureReason.NO_FACE, "no face found in the reference image"));
         Path video = Files.createTempFile("idstream-" + in.getRequestId(), ".mp4");
         try {
             ctx.artifacts().getToFile(in.getVideo(), video);
-            int frames = countFrames(video);
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("frameSampling", "linspace(0, F-1, " + SAMPLED_FRAMES + ")");
-            settings.put("framesDecoded", Integer.toString(frames));
+            VideoAnalysis analysis = videoAnalyzer.analyze(video, true);
+            VideoScores scores = VideoScores.of(reference, analysis);
+            MetricsArtifacts.Written written = MetricsArtifacts.write(reference, analysis, ctx);
             return VideoMetrics.newBuilder()
                     .setRequestId(in.getRequestId())
                     .setTraceparent(ctx.traceparent())
@@ -76,34 +100,27 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
                     .setEvalSetId(in.getEvalSetId())
                     .setLabel(in.getLabel())
                     .setVideo(in.getVideo())
-                    .setEvaluator(UNSCORED)
-                    .setSettings(settings)
-                    .setFramesSampled(Math.min(SAMPLED_FRAMES, frames))
-                    .setFramesScored(0)
-                    .setFramesWithoutFace(0)
+                    .setEvaluator(evaluator)
+                    .setSettings(MetricsSettings.describe(SAMPLED_FRAMES, analysis, analyzer))
+                    .setFramesSampled(analysis.sampled().size())
+                    .setFramesScored(analysis.framesWithFace())
+                    .setFramesWithoutFace(analysis.framesWithoutFace())
+                    .setRs(scores.rs())
+                    .setIfs(scores.ifs())
+                    .setFidPerFrame(scores.fidPerFrame())
+                    .setFm(scores.fm())
+                    .setFmNormalized(scores.fmNormalized())
+                    .setPerFrame(written.perFrame())
+                    .setInceptionFeatures(written.inceptionFeatures())
                     .build();
         } finally {
             Files.deleteIfExists(video);
         }
     }
 
-    private static int countFrames(Path video) throws StageException.BadInput {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
-            grabber.start();
-            int n = 0;
-            Frame frame;
-            while ((frame = grabber.grabImage()) != null) {
-                if (frame.image != null) {
-                    n++;
-                }
-            }
-            grabber.stop();
-            if (n == 0) {
-                throw new StageException.BadInput(FailureReason.BAD_INPUT, "the video has no decodable frames");
-            }
-            return n;
-        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
-            throw new StageException.BadInput(FailureReason.BAD_INPUT, "the video cannot be decoded: " + e.getMessage(), e);
-        }
+    @Override
+    public void close() {
+        inception.close();
+        analyzer.close();
     }
 }

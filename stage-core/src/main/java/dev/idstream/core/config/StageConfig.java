@@ -11,7 +11,8 @@ public record StageConfig(
         RegistrySettings registry,
         S3Settings s3,
         RuntimeSettings runtime,
-        InputLimits limits) {
+        InputLimits limits,
+        FaceSettings face) {
 
     public StageConfig {
         Objects.requireNonNull(kafka, "kafka settings");
@@ -19,6 +20,12 @@ public record StageConfig(
         Objects.requireNonNull(s3, "s3 settings");
         Objects.requireNonNull(runtime, "runtime settings");
         Objects.requireNonNull(limits, "input limits");
+        Objects.requireNonNull(face, "face settings");
+    }
+
+    /** Without face settings: the defaults ({@link FaceSettings#defaults()}). */
+    public StageConfig(KafkaSettings kafka, RegistrySettings registry, S3Settings s3, RuntimeSettings runtime, InputLimits limits) {
+        this(kafka, registry, s3, runtime, limits, FaceSettings.defaults());
     }
 
     /** Loads from an optional properties file, overridden by {@code IDSTREAM_*} environment variables. */
@@ -27,10 +34,10 @@ public record StageConfig(
     }
 
     public StageConfig withKafka(KafkaSettings newKafka) {
-        return new StageConfig(newKafka, registry, s3, runtime, limits);
+        return new StageConfig(newKafka, registry, s3, runtime, limits, face);
     }
 
     public StageConfig withRuntime(RuntimeSettings newRuntime) {
-        return new StageConfig(kafka, registry, s3, newRuntime, limits);
+        return new StageConfig(kafka, registry, s3, newRuntime, limits, face);
     }
 }

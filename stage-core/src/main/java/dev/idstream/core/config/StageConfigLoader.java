@@ -43,15 +43,19 @@ import java.util.regex.Pattern;
  * limits.max.image.bytes, limits.max.image.width, limits.max.image.height, limits.max.video.bytes,
  * limits.max.video.seconds, limits.max.prompt.chars, limits.max.frames, limits.max.steps, limits.max.width,
  * limits.max.height, limits.max.fps, limits.max.guidance.scale   [InputLimits.defaults()]
+ * models.face.bundle                   [~/.cache/idstream/models/face-bundle] face bundle folder (detect, metrics)
+ * detect.multiple.faces                [largest] largest | fail
+ * detect.min.face.size                 [32] pixels, shorter side of the face box
  * </pre>
- * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.} or {@code limits.} is an error, not ignored.
+ * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.}, {@code limits.}, {@code models.} or
+ * {@code detect.} is an error, not ignored.
  * Every problem is reported at once in a {@link ConfigException}; secret values never appear in messages.
  */
 public final class StageConfigLoader {
 
     public static final String ENV_PREFIX = "IDSTREAM_";
 
-    private static final Set<String> CHECKED_NAMESPACES = Set.of("registry.", "s3.", "runtime.", "limits.");
+    private static final Set<String> CHECKED_NAMESPACES = Set.of("registry.", "s3.", "runtime.", "limits.", "models.", "detect.");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final Map<String, String> values;
@@ -105,11 +109,12 @@ public final class StageConfigLoader {
         S3Settings s3 = section(this::s3);
         RuntimeSettings runtime = section(this::runtime);
         InputLimits limits = section(this::limits);
+        FaceSettings face = section(this::face);
         rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new StageConfig(kafka, registry, s3, runtime, limits);
+        return new StageConfig(kafka, registry, s3, runtime, limits, face);
     }
 
     /** Runs one section's builder; a record's own validation failure becomes one more listed problem. */
@@ -184,6 +189,15 @@ public final class StageConfigLoader {
             }
         });
         return limits;
+    }
+
+    private FaceSettings face() {
+        FaceSettings d = FaceSettings.defaults();
+        return new FaceSettings(
+                value("models.face.bundle", d.bundle(), Path::of),
+                value("detect.multiple.faces", d.multipleFaces(),
+                        v -> FaceSettings.MultipleFaces.valueOf(v.toUpperCase(Locale.ROOT))),
+                value("detect.min.face.size", d.minFaceSize(), Integer::parseInt));
     }
 
     private String required(String key) {

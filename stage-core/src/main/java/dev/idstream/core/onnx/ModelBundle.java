@@ -270,11 +270,27 @@ public final class ModelBundle {
             if (a == null) {
                 problems.add("declared " + kind + " '" + d.name() + "' is not in the graph (graph " + kind + "s: "
                         + actual.stream().map(TensorSpec::name).toList() + ")");
-            } else if (!a.dtype().equals(d.dtype()) || !java.util.Arrays.equals(a.shape(), d.shape())) {
+            } else if (!a.dtype().equals(d.dtype()) || !shapeFits(d.shape(), a.shape())) {
                 problems.add(kind + " '" + d.name() + "' is declared " + d.dtype() + d.shapeText()
                         + " but the graph has " + a.dtype() + a.shapeText());
             }
         }
         byName.keySet().forEach(n -> problems.add("graph " + kind + " '" + n + "' is not declared in bundle.json"));
+    }
+
+    /**
+     * The declared shape may fix a dimension the graph leaves dynamic (-1): exporters often lose static sizes
+     * (e.g. after a Concat), and the manifest then documents them. It may not contradict a static one.
+     */
+    private static boolean shapeFits(long[] declared, long[] graph) {
+        if (declared.length != graph.length) {
+            return false;
+        }
+        for (int i = 0; i < declared.length; i++) {
+            if (graph[i] != -1 && declared[i] != graph[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

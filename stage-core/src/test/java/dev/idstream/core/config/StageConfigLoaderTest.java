@@ -37,6 +37,25 @@ class StageConfigLoaderTest {
         assertThat(config.runtime().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.runtime().instanceId()).isEqualTo(RuntimeSettings.defaultInstanceId());
         assertThat(config.limits()).isEqualTo(InputLimits.defaults());
+        assertThat(config.face()).isEqualTo(FaceSettings.defaults());
+    }
+
+    @Test
+    void shouldReadFaceSettingsAndRejectABadPolicyOrSize() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("models.face.bundle", "/opt/idstream/face-bundle");
+        values.put("detect.multiple.faces", "fail");
+        values.put("detect.min.face.size", "64");
+        assertThat(StageConfigLoader.fromMap(values).face())
+                .isEqualTo(new FaceSettings(Path.of("/opt/idstream/face-bundle"), FaceSettings.MultipleFaces.FAIL, 64));
+
+        values.put("detect.multiple.faces", "all");
+        values.put("detect.min.face.size", "0");
+        values.put("detect.min.face", "64");
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .hasMessageContaining("detect.multiple.faces has an invalid value 'all'")
+                .hasMessageContaining("detect.min.face.size must be at least 1 pixel")
+                .hasMessageContaining("unknown key detect.min.face");
     }
 
     @Test

@@ -97,6 +97,19 @@ class ModelBundleTest {
     }
 
     @Test
+    void shouldAcceptADeclaredSizeWhereTheGraphDimensionIsDynamic() throws IOException {
+        ObjectNode root = manifest();
+        ObjectNode small = (ObjectNode) root.path("models").path("small");
+        ((ArrayNode) small.path("inputs").get(0).path("shape")).set(0, 3); // the graph says -1
+        ((ArrayNode) small.path("outputs").get(0).path("shape")).set(0, 3);
+        ModelBundle bundle = save(root);
+
+        try (OnnxSession session = bundle.open(RUNTIME, "small")) {
+            assertThat(session.inputs().get(0).shape()[0]).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void shouldReportEachShapeMismatchWhenOpeningRole() throws IOException {
         ObjectNode root = manifest();
         ObjectNode small = (ObjectNode) root.path("models").path("small");

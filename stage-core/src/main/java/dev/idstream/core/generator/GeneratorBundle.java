@@ -1,0 +1,111 @@
+package dev.idstream.core.generator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.idstream.core.onnx.BundleException;
+import dev.idstream.core.onnx.ModelBundle;
+import dev.idstream.core.onnx.OnnxSession;
+import dev.idstream.core.onnx.OrtRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A loaded generator bundle (kind {@code generator}): its sessions, opened once per role and shared, and the
+ * settings the stages need from its {@code config} (tokenizer, scheduler, latent geometry, V_F shape).
+ */
+public final class GeneratorBundle implements AutoCloseable {
+
+    /** The roles of a generator bundle (models/README.md). */
+    public enum Role {
+        IMAGE_ENCODER("image_encoder"), ID_ENCODER("id_encoder"), TEXT_ENCODER("text_encoder"),
+        DENOISER("denoiser"), VAE_ENCODER("vae_encoder"), VAE_DECODER("vae_decoder");
+
+        public final String key;
+
+        Role(String key) {
+            this.key = key;
+        }
+    }
+
+    /** System property / environment variable naming the bundle folder; else the tiny bundle is searched upwards. */
+    public static final String LOCATION_PROPERTY = "idstream.generator.bundle";
+    public static final String LOCATION_ENV = "IDSTREAM_GENERATOR_BUNDLE";
+    static final Path TINY = Path.of("models", "generator-tiny");
+
+    private final ModelBundle bundle;
+    private final OrtRuntime runtime;
+    private final Map<Role, OnnxSession> sessions = new EnumMap<>(Role.class);
+    private final LatentGeometry geometry;
+    private final SchedulerConfig scheduler;
+    private final ByteTokenizer tokenizer;
+
+    public GeneratorBundle(ModelBundle bundle, OrtRuntime runtime) {
+        if (!"generator".equals(bundle.kind())) {
+            throw new IllegalArgumentException("bundle " + bundle.location() + " is a '" + bundle.kind()
+                    + "' bundle; the generation stages need a 'generator' bundle");
+        }
+        this.bundle = bundle;
+        this.runtime = runtime;
+        JsonNode config = bundle.config();
+        this.geometry = LatentGeometry.fromConfig(config);
+        this.scheduler = SchedulerConfig.fromJson(config.path("scheduler"));
+        this.tokenizer = ByteTokenizer.fromJson(config.path("tokenizer"));
+    }
+
+    /** The folder named by {@link #LOCATION_PROPERTY} or {@link #LOCATION_ENV}, else models/generator-tiny found from the working directory upwards. */
+    public static Path defaultLocation() {
+        String named = System.getProperty(LOCATION_PROPERTY, System.getenv(LOCATION_ENV));
+        if (named != null && !named.isBlank()) {
+            return Path.of(named);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve(TINY).resolve("bundle.json"))) {
+                return dir.resolve(TINY);
+            }
+        }
+        throw new BundleException(TINY.toString(), java.util.List.of("no generator bundle found: set -D" + LOCATION_PROPERTY
+                + " or " + LOCATION_ENV + ", or run from inside the repository (models/generator-tiny)"));
+    }
+
+    public static GeneratorBundle loadDefault(OrtRuntime runtime) {
+        return new GeneratorBundle(ModelBundle.load(defaultLocation()), runtime);
+    }
+
+    /** The role's session, opened on first use and kept open (sessions are thread-safe for run). */
+    public synchronized OnnxSession session(Role role) {
+        return sessions.computeIfAbsent(role, r -> bundle.open(runtime, r.key));
+    }
+
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
+    /** "name version", recorded in events so results name the generator that made them. */
+    public String id() {
+        return bundle.name() + " " + bundle.version();
+    }
+
+    public LatentGeometry geometry() {
+        return geometry;
+    }
+
+    public SchedulerConfig schedulerConfig() {
+        return scheduler;
+    }
+
+    public ByteTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Preprocessing constants of a role (free-form JSON, models/README.md). */
+    public JsonNode preprocessing(Role role) {
+        return bundle.model(role.key).preprocessing();
+    }
+
+    @Override
+    public synchronized void close() {
+        sessions.values().forEach(OnnxSession::close);
+        sessions.clear();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.idstream.denoise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idstream.core.generator.GeneratorBundle;
+import dev.idstream.core.onnx.OrtRuntime;
+import dev.idstream.core.onnx.OrtSettings;
+import dev.idstream.core.tensor.Safetensors;
+import dev.idstream.core.tensor.Tensor;
+import dev.idstream.core.testing.LocalStageContext;
+import dev.idstream.events.ArtifactRef;
+import dev.idstream.events.GenerationParams;
+import dev.idstream.events.LatentsDenoised;
+import dev.idstream.events.TokensFused;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stage on real artifacts (embedded S3) and the real tiny bundle. */
+class DenoiseStageTest {
+
+    @TempDir
+    static Path dir;
+
+    private static LocalStageContext context;
+    private static DenoiseStage stage;
+    private static GeneratorBundle bundle;
+
+    @BeforeAll
+    static void start() throws Exception {
+        context = LocalStageContext.start(dir.resolve("s3"));
+        bundle = GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.cpu(2)));
+        stage = new DenoiseStage(bundle);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stage.close();
+        context.close();
+    }
+
+    @Test
+    void shouldWriteIdenticalLatentsAndReportEveryStepWhenTheSameRequestRunsTwice() throws Exception {
+        TokensFused in = tokens("same-seed", 7);
+        LocalStageContext.Request first = context.request("same-seed", "denoise");
+        stage.validate(in, first);
+        LatentsDenoised a = stage.process(in, first);
+        LatentsDenoised b = stage.process(in, context.request("same-seed", "denoise"));
+        LatentsDenoised other = stage.process(tokens("other-seed", 8), context.request("other-seed", "denoise"));
+
+        assertThat(b.getLatents().getSha256()).isEqualTo(a.getLatents().getSha256());
+        assertThat(other.getLatents().getSha256()).isNotEqualTo(a.getLatents().getSha256());
+        assertThat(first.progress()).hasSize(8).first().isEqualTo("1/8 step 1/8");
+        Tensor latents = context.artifacts().getTensors(a.getLatents()).get("latents");
+        assertThat(latents.shape()).containsExactly(3, 4, 8, 12);
+        assertThat(a.getGenerator()).isEqualTo("idstream-generator-tiny 0.1.0");
+    }
+
+    private static TokensFused tokens(String id, long seed) throws Exception {
+        LocalStageContext.Request up = context.request(id, "features");
+        Tensor vf = Safetensors.read(Files.readAllBytes(bundle.bundle().folder().resolve("golden/id_encoder.safetensors")))
+                .tensors().get("output.id_tokens").reshape(44, 64);
+        ArtifactRef idTokens = context.artifacts().putTensors(up.key("id_tokens.safetensors"), Map.of("id_tokens", vf));
+        ArtifactRef image = context.artifacts().put(up.key("image.png"), png(), "image/png");
+        return TokensFused.newBuilder().setRequestId(id).setTraceparent(up.traceparent()).setCreatedAt(Instant.now())
+                .setParams(GenerationParams.newBuilder().setPrompt("a person smiling").setSeed(seed).build())
+                .setReference(image).setReferenceImage(image).setIdTokens(idTokens).build();
+    }
+
+    private static byte[] png() throws Exception {
+        BufferedImage image = new BufferedImage(150, 100, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 100; y++) {
+            for (int x = 0; x < 150; x++) {
+                image.setRGB(x, y, x << 16 | (y * 2) << 8 | 90);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.idstream.metrics;
+
+import dev.idstream.face.Detection;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One pass over a video (after counting its frames): every frame goes through face detection and optical flow for
+ * FM; the N frames sampled by linspace are also scored for identity and FID (DESIGN.md §6).
+ */
+final class VideoAnalyzer {
+
+    private final FaceScoring scoring;
+    private final int sampledFrames;
+
+    VideoAnalyzer(FaceScoring scoring, int sampledFrames) {
+        this.scoring = scoring;
+        this.sampledFrames = sampledFrames;
+    }
+
+    /** @param withMotion false skips the optical flow (and the per-frame detection it needs): FM is then not measured */
+    VideoAnalysis analyze(Path video, boolean withMotion) throws Exception {
+        int frameCount = VideoReader.countFrames(video);
+        Set<Integer> picks = FrameSampling.linspace(frameCount, sampledFrames);
+        List<VideoAnalysis.SampledFrame> sampled = new ArrayList<>();
+        List<FaceMotion.PairMotion> motion = new ArrayList<>();
+        int[] pairsWithoutFace = {0};
+        int last = withMotion ? frameCount - 1 : picks.stream().mapToInt(Integer::intValue).max().orElse(0);
+        try (FaceMotion flow = new FaceMotion()) {
+            VideoReader.forEachFrame(video, (index, image) -> {
+                if (picks.contains(index)) {
+                    sampled.add(new VideoAnalysis.SampledFrame(index, scoring.score(image).orElse(null)));
+                }
+                if (withMotion) {
+                    Detection box = scoring.analyzer().detector().largest(image).orElse(null);
+                    FaceMotion.PairMotion m = flow.next(image, box);
+                    if (m != null) {
+                        motion.add(m);
+                    } else if (index > 0) {
+                        pairsWithoutFace[0]++;
+                    }
+                }
+                return index < last;
+            });
+        }
+        return new VideoAnalysis(frameCount, sampled, withMotion ? motion : null, pairsWithoutFace[0]);
+    }
+}

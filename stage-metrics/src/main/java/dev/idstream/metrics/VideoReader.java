@@ -1,0 +1,64 @@
+package dev.idstream.metrics;
+
+import dev.idstream.core.StageException;
+import dev.idstream.events.FailureReason;
+import dev.idstream.face.RgbImage;
+import java.nio.file.Path;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/** Decodes a video file with FFmpeg (javacv), frame by frame, so a long clip never sits in memory at once. */
+final class VideoReader {
+
+    static {
+        // FFmpeg prints stream details at INFO to stderr for every file; only errors belong in a stage's log.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    }
+
+    interface FrameVisitor {
+        /** @return false to stop reading */
+        boolean frame(int index, RgbImage image) throws Exception;
+    }
+
+    private VideoReader() {
+    }
+
+    /** The number of decodable video frames (decodes without converting: the count containers report is unreliable). */
+    static int countFrames(Path video) throws StageException.BadInput {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+            grabber.start();
+            int n = 0;
+            for (Frame frame; (frame = grabber.grabImage()) != null; ) {
+                if (frame.image != null) {
+                    n++;
+                }
+            }
+            grabber.stop();
+            if (n == 0) {
+                throw new StageException.BadInput(FailureReason.BAD_INPUT, "the video has no decodable frames");
+            }
+            return n;
+        } catch (FrameGrabber.Exception e) {
+            throw new StageException.BadInput(FailureReason.BAD_INPUT, "the video cannot be decoded: " + e.getMessage(), e);
+        }
+    }
+
+    /** Visits the frames in order as RGB, until the visitor says stop. */
+    static void forEachFrame(Path video, FrameVisitor visitor) throws Exception {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
+             Java2DFrameConverter converter = new Java2DFrameConverter()) {
+            grabber.start();
+            int index = 0;
+            for (Frame frame; (frame = grabber.grabImage()) != null; ) {
+                if (frame.image != null && !visitor.frame(index++, RgbImage.of(converter.convert(frame)))) {
+                    break;
+                }
+            }
+            grabber.stop();
+        } catch (FrameGrabber.Exception e) {
+            throw new StageException.BadInput(FailureReason.BAD_INPUT, "the video cannot be decoded: " + e.getMessage(), e);
+        }
+    }
+}
