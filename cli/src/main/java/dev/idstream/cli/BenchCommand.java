@@ -1,6 +1,7 @@
 package dev.idstream.cli;
 
 import dev.idstream.cli.bench.HopBenchmark;
+import dev.idstream.cli.bench.MetricsBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,10 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Benchmarks that print numbers (never pass/fail): see README "Performance". */
-@Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback).")
+@Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
+        + "metrics (metrics-stage frames per second on a real clip).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "NAME", description = "hops")
+    @Parameters(paramLabel = "NAME", description = "hops | metrics")
     String name;
 
     @Option(names = "--requests", defaultValue = "300")
@@ -26,10 +28,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".idstream/bench")
     Path dataDir;
 
+    @Option(names = "--video", defaultValue = "../shared/data/videos/d3.mp4", description = "metrics: the clip to score.")
+    Path video;
+
+    @Option(names = "--reference", defaultValue = "../shared/data/portraits/d3_still.jpg", description = "metrics: the reference image.")
+    Path reference;
+
+    @Option(names = "--runs", defaultValue = "2", description = "metrics: timed runs (the first includes warm-up).")
+    int runs;
+
+    @Option(names = "--threads", defaultValue = "2", description = "metrics: ONNX Runtime intra-op threads.")
+    int threads;
+
+    @Option(names = "--face-bundle", description = "metrics: face bundle folder (default: models.face.bundle's default).")
+    Path faceBundle;
+
     @Override
     public Integer call() throws Exception {
+        if ("metrics".equals(name)) {
+            return metrics();
+        }
         if (!"hops".equals(name)) {
-            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops");
+            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops, metrics");
         }
         Logging.quiet();
         System.out.println("pipeline overhead per stage hop (serde + Kafka transaction + S3 GET/PUT + read_committed), one at a time ...");
@@ -38,6 +58,16 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("|---|---|---|---|---|---|");
         System.out.println(r.markdownRow());
         System.out.printf("mean %.1f ms%n", r.meanMs());
+        return 0;
+    }
+
+    private int metrics() throws Exception {
+        Logging.quiet();
+        System.out.printf("metrics stage step on %s against %s, ONNX Runtime on CPU with %d threads ...%n", video, reference, threads);
+        MetricsBenchmark.Result r = MetricsBenchmark.run(faceBundle != null ? faceBundle : MetricsBenchmark.defaultBundle(),
+                video, reference, runs, threads, System.out);
+        System.out.printf("best: %.1f frames/s (%d frames, %dx%d)%n", r.bestFps(), r.scores().frameCount(), r.scores().width(),
+                r.scores().height());
         return 0;
     }
 }

@@ -38,8 +38,9 @@ final class DemoCommand implements Callable<Integer> {
             StageConfig config = pipeline.config();
             System.out.printf("ready in %.1f s: kafka %s, registry %s, s3 %s%n", (System.nanoTime() - start) / 1e9,
                     config.kafka().bootstrapServers(), config.registry().url(), config.s3().endpoint());
-            System.out.println("NOTE: only the detect stage's request and image validation is complete. features, denoise, decode and "
-                    + "metrics run interim steps (see README, 'What works today'): the video shows the reference image, not a generated person.");
+            System.out.println("NOTE: detect (face detection, alignment, mesh, pose) and metrics (RS, IFS, face FID, FM with the face "
+                    + "bundle) are real; features and denoise run interim steps (see README, 'What works today'): the video shows the "
+                    + "reference image, not a generated person, so its scores describe that still image.");
             GenerationParams params = GenerationParams.newBuilder().setPrompt(prompt).build();
             var outcome = Submission.run(config, image, params, Duration.ofMinutes(5), dataDir.resolve("out"), System.out);
             return outcome.succeeded() ? 0 : 2;
