@@ -2,6 +2,7 @@ package dev.idstream.cli;
 
 import dev.idstream.cli.bench.HopBenchmark;
 import dev.idstream.cli.bench.MetricsBenchmark;
+import dev.idstream.core.config.FaceSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     private int metrics() throws Exception {
         Logging.quiet();
         System.out.printf("metrics stage step on %s against %s, ONNX Runtime on CPU with %d threads ...%n", video, reference, threads);
-        MetricsBenchmark.Result r = MetricsBenchmark.run(faceBundle != null ? faceBundle : MetricsBenchmark.defaultBundle(),
+        MetricsBenchmark.Result r = MetricsBenchmark.run(faceBundle != null ? faceBundle : FaceSettings.defaultBundle(),
                 video, reference, runs, threads, System.out);
         System.out.printf("best: %.1f frames/s (%d frames, %dx%d)%n", r.bestFps(), r.scores().frameCount(), r.scores().width(),
                 r.scores().height());

@@ -94,17 +94,13 @@ class PipelineIT {
         byte[] mp4 = artifacts.get(outcome.metrics().getVideo());
         assertThat(new String(mp4, 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
         assertThat(outcome.metrics().getSettings()).containsEntry("framesDecoded", "9");
-        // the interim denoise repeats the reference (96×64 by default), so any face it finds is the reference's own
+        // scored by the face bundle; at the default 96×64 the face may be too small to find: then no score, never a fake one
         VideoMetrics metrics = outcome.metrics();
         System.out.printf("metrics of the demo request: %d/%d frames scored, RS %s, IFS %s, FID %s, FM %s%n", metrics.getFramesScored(),
                 metrics.getFramesSampled(), metrics.getRs(), metrics.getIfs(), metrics.getFidPerFrame(), metrics.getFm());
         assertThat(metrics.getFramesSampled()).isEqualTo(9);
         assertThat(metrics.getFramesScored() + metrics.getFramesWithoutFace()).isEqualTo(9);
-        if (metrics.getFramesScored() > 0) {
-            assertThat(metrics.getRs()).isGreaterThan(0.9);
-        } else {
-            assertThat(metrics.getRs()).isNull();
-        }
+        assertThat(metrics.getRs() == null).isEqualTo(metrics.getFramesScored() == 0);
         assertThat(outcome.metrics().getEvaluator()).startsWith("idstream-face@");
         FaceDetected faces = EventLog.read(config.kafka().clientConfig(), serde, Topics.FACES, FaceDetected.class,
                 e -> id.equals(e.getRequestId())).get(0);

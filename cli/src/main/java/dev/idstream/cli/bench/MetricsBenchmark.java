@@ -1,6 +1,5 @@
 package dev.idstream.cli.bench;
 
-import dev.idstream.core.config.FaceSettings;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.face.FaceBundles;
@@ -47,9 +46,5 @@ public final class MetricsBenchmark {
             }
             return new Result(scores, seconds);
         }
-    }
-
-    public static Path defaultBundle() {
-        return FaceSettings.defaultBundle();
     }
 }
