@@ -394,4 +394,18 @@ def tiny() -> FantasyIDConfig:
     )
 
 
-CONFIGS = {"tiny": tiny, "full": full}
+def medium() -> FantasyIDConfig:
+    """Between tiny and full, for CPU/GPU timing comparisons (not committed; export it when needed)."""
+    t = tiny()
+    return t.replace(
+        name="idstream-generator-medium",
+        dit=DiTConfig(num_layers=8, heads=6, head_dim=64, in_channels=8, out_channels=4, patch_size=2,
+                      time_embed_dim=128, text_embed_dim=256, ff_mult=4, learned_positions=False,
+                      sample_latent_frames=5, sample_latent_height=16, sample_latent_width=24,
+                      injection=InjectionConfig(mode="layer_attention", heads=4, head_dim=64)),
+        text_encoder=TextEncoderConfig(vocab_size=384, width=256, depth=4, heads=4, mlp_dim=512, max_length=64),
+        defaults=RequestDefaults(frames=17, height=128, width=192, steps=8, guidance_scale=6.0, fps=8),
+    )
+
+
+CONFIGS = {"tiny": tiny, "medium": medium, "full": full}

@@ -13,7 +13,6 @@ import json
 import os
 import sys
 
-import numpy as np
 import torch
 
 if __package__ in (None, ""):  # run as a script: make the package importable
@@ -162,9 +161,25 @@ def bundle_config(config, hierarchy):
     }
 
 
-def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES):
+def load_weights(roles, path):
+    """Loads `<role>.<parameter>` tensors (e.g. converted from a released checkpoint) over the seeded
+    weights; every role present in the file must match its module exactly."""
+    tensors, _ = safetensors_io.load(path)
+    by_role = {}
+    for key, value in tensors.items():
+        role, _, name = key.partition(".")
+        if role not in roles:
+            raise SystemExit(f"{path}: tensor {key!r} names no role; roles are {', '.join(ROLES)}")
+        by_role.setdefault(role, {})[name] = torch.from_numpy(value.copy())
+    for role, state in by_role.items():
+        roles[role].load_state_dict(state, strict=True)
+    return sorted(by_role)
+
+
+def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weights=None):
     hierarchy = load_hierarchy(config, mesh_path)
     roles = build_roles(config, hierarchy, seed)
+    loaded = load_weights(roles, weights) if weights else []
     specs = role_specs(config, seed)
     os.makedirs(os.path.join(out, "golden"), exist_ok=True)
     models = {}
@@ -185,7 +200,6 @@ def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES):
             "inputs": [tensor_info(n, t, spec.dynamic) for n, t in spec.inputs.items()],
             "outputs": [tensor_info(n, t, spec.dynamic) for n, t in zip(spec.outputs, outputs)],
             "preprocessing": spec.preprocessing,
-            "golden": f"golden/{role}.safetensors",
         }
     with open(os.path.join(out, "config.json"), "w") as f:
         f.write(config.to_json() + "\n")
@@ -194,15 +208,22 @@ def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES):
         "name": config.name,
         "version": VERSION,
         "kind": "generator",
-        "description": (f"UNTRAINED: seeded random weights (seed {seed}) in the FantasyID architecture "
-                        f"({config.name}); proves plumbing, shapes and speed, does not generate a likeness."),
+        "description": describe(config, seed, loaded),
         "models": models,
-        "config": bundle_config(config, hierarchy),
+        "config": {**bundle_config(config, hierarchy),
+                   "golden": {role: f"golden/{role}.safetensors" for role in models}},
     }
     with open(os.path.join(out, "bundle.json"), "w") as f:
         json.dump(bundle, f, indent=2, sort_keys=False)
         f.write("\n")
     return bundle
+
+
+def describe(config, seed, loaded):
+    if not loaded:
+        return (f"UNTRAINED: seeded random weights (seed {seed}) in the FantasyID architecture ({config.name}); "
+                "proves plumbing, shapes and speed, does not generate a likeness.")
+    return f"{config.name}: weights loaded for {', '.join(loaded)}; other roles seeded random (seed {seed})."
 
 
 def main(argv=None):
@@ -212,9 +233,10 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     parser.add_argument("--mesh", help="mesh hierarchy safetensors (required for configs other than FaceMesh-468)")
     parser.add_argument("--roles", nargs="+", choices=ROLES, default=list(ROLES))
+    parser.add_argument("--weights", help="safetensors of `<role>.<parameter>` tensors to load over the seeded weights")
     args = parser.parse_args(argv)
     torch.set_num_threads(min(2, torch.get_num_threads()))
-    bundle = export_bundle(configs.CONFIGS[args.config](), args.seed, args.out, args.mesh, args.roles)
+    bundle = export_bundle(configs.CONFIGS[args.config](), args.seed, args.out, args.mesh, args.roles, args.weights)
     total = sum(os.path.getsize(os.path.join(args.out, m["file"])) for m in bundle["models"].values())
     print(f"wrote {len(bundle['models'])} ONNX files ({total / 1e6:.2f} MB) and bundle.json to {args.out}")
 

@@ -5,7 +5,7 @@ import pytest
 from fantasyid import config as configs
 
 
-@pytest.mark.parametrize("name", ["tiny", "full"])
+@pytest.mark.parametrize("name", ["tiny", "medium", "full"])
 def test_should_round_trip_through_json_when_saved(name):
     config = configs.CONFIGS[name]()
     restored = configs.FantasyIDConfig.from_json(config.to_json())

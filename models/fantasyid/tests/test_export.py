@@ -46,7 +46,9 @@ def test_should_write_manifest_in_agreed_format(bundle):
     assert bundle["name"] == "idstream-generator-tiny" and bundle["version"] == "0.1.0"
     assert bundle["description"].startswith("UNTRAINED")
     assert sorted(bundle["models"]) == sorted(ROLES)
+    assert set(bundle) == {"format", "name", "version", "kind", "description", "models", "config"}
     for role, model in bundle["models"].items():
+        assert set(model) == {"file", "sha256", "inputs", "outputs", "preprocessing"}
         path = os.path.join(BUNDLE, model["file"])
         assert model["sha256"] == _sha256(path), role
         for io in model["inputs"] + model["outputs"]:
@@ -69,7 +71,8 @@ def test_should_keep_committed_bundle_small():
 def test_should_export_identical_bytes_when_seed_is_the_same(bundle, reexported):
     for role, model in bundle["models"].items():
         assert _sha256(os.path.join(reexported, model["file"])) == model["sha256"], role
-        assert _sha256(os.path.join(reexported, model["golden"])) == _sha256(os.path.join(BUNDLE, model["golden"]))
+        golden = bundle["config"]["golden"][role]
+        assert _sha256(os.path.join(reexported, golden)) == _sha256(os.path.join(BUNDLE, golden))
     with open(os.path.join(reexported, "bundle.json")) as f:
         assert json.load(f) == bundle
 
@@ -81,7 +84,7 @@ def test_should_export_different_weights_when_seed_changes(tiny, bundle, tmp_pat
 
 def test_should_reproduce_golden_outputs_in_pytorch(tiny_roles, bundle):
     for role, model in bundle["models"].items():
-        tensors, meta = safetensors_io.load(os.path.join(BUNDLE, model["golden"]))
+        tensors, meta = safetensors_io.load(os.path.join(BUNDLE, bundle["config"]["golden"][role]))
         inputs = [torch.from_numpy(tensors[f"input.{i['name']}"].copy()) for i in model["inputs"]]
         with torch.no_grad():
             out = tiny_roles[role](*inputs).numpy()
@@ -108,8 +111,8 @@ def _golden_check(pairs, tolerance=1e-4):
 
 
 def test_should_match_pytorch_within_1e_4_in_onnx_runtime(bundle):
-    _golden_check([(os.path.join(BUNDLE, m["file"]), os.path.join(BUNDLE, m["golden"]))
-                   for m in bundle["models"].values()])
+    _golden_check([(os.path.join(BUNDLE, m["file"]), os.path.join(BUNDLE, bundle["config"]["golden"][role]))
+                   for role, m in bundle["models"].items()])
 
 
 def test_should_accept_other_batch_and_latent_sizes_in_onnx_runtime(tiny_roles, bundle, tmp_path):
@@ -135,3 +138,34 @@ def test_should_accept_other_batch_and_latent_sizes_in_onnx_runtime(tiny_roles, 
         safetensors_io.save(path, tensors)
         pairs.append((os.path.join(BUNDLE, model["file"]), path))
     _golden_check(pairs)
+
+
+def test_should_export_loaded_weights_when_given_a_weights_file(tiny, tiny_roles, tmp_path):
+    from fantasyid.model import build_roles
+    from conftest import FACEMESH
+    from fantasyid.mesh import MeshHierarchy
+    other = build_roles(tiny, MeshHierarchy.load(FACEMESH), seed=5)
+    weights = {f"text_encoder.{k}": v.numpy() for k, v in other["text_encoder"].state_dict().items()}
+    safetensors_io.save(str(tmp_path / "w.safetensors"), weights)
+    export_bundle(tiny, seed=5, out=str(tmp_path / "seeded"), roles_to_export=["text_encoder"])
+    loaded = export_bundle(tiny, seed=0, out=str(tmp_path / "loaded"), roles_to_export=["text_encoder"],
+                           weights=str(tmp_path / "w.safetensors"))
+    assert _sha256(str(tmp_path / "loaded" / "text_encoder.onnx")) == _sha256(str(tmp_path / "seeded" / "text_encoder.onnx"))
+    assert "weights loaded for text_encoder" in loaded["description"]
+
+
+def test_should_reject_weights_for_unknown_role(tiny, tmp_path):
+    safetensors_io.save(str(tmp_path / "w.safetensors"), {"unet.weight": np.zeros(2, dtype=np.float32)})
+    with pytest.raises(SystemExit, match="names no role"):
+        export_bundle(tiny, seed=0, out=str(tmp_path), roles_to_export=["text_encoder"],
+                      weights=str(tmp_path / "w.safetensors"))
+
+
+def test_should_pass_onnx_checker_with_opset_17_and_manifest_names(bundle):
+    import onnx
+    for role, model in bundle["models"].items():
+        proto = onnx.load(os.path.join(BUNDLE, model["file"]))
+        onnx.checker.check_model(proto)
+        assert [o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")] == [17]
+        assert [i.name for i in proto.graph.input] == [i["name"] for i in model["inputs"]], role
+        assert [o.name for o in proto.graph.output] == [o["name"] for o in model["outputs"]], role

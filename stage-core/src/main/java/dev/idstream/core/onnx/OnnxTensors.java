@@ -19,7 +19,7 @@ public final class OnnxTensors {
     /** A native tensor over a direct copy of {@code t}'s bytes; the caller closes it. */
     public static OnnxTensor toOnnx(OrtEnvironment env, Tensor t) throws OrtException {
         ByteBuffer src = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long expected = Arrays.stream(t.shape()).reduce(1, Math::multiplyExact) * bytesPer(t.dtype());
+        long expected = Arrays.stream(t.shape()).reduce(1, Math::multiplyExact) * t.dtype().byteSize();
         if (src.remaining() != expected) {
             throw new IllegalArgumentException("tensor " + t.dtype() + Arrays.toString(t.shape()) + " needs "
                     + expected + " bytes, has " + src.remaining());
@@ -41,13 +41,7 @@ public final class OnnxTensors {
 
     /** A float32 {@link Tensor} over a copy of {@code values}. */
     public static Tensor f32(float[] values, long... shape) {
-        long n = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        if (n != values.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, got " + values.length);
-        }
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return new Tensor(Tensor.DType.F32, shape, b);
+        return Tensor.ofFloats(shape, values);
     }
 
     /** A float16 or bfloat16 {@link Tensor} holding {@code values} rounded to nearest even. */
@@ -55,41 +49,12 @@ public final class OnnxTensors {
         if (dtype != Tensor.DType.F16 && dtype != Tensor.DType.BF16) {
             throw new IllegalArgumentException("half() makes F16 or BF16 tensors, not " + dtype);
         }
-        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putShort(dtype == Tensor.DType.F16 ? HalfFloats.toFloat16(v) : HalfFloats.toBfloat16(v));
-        }
-        return new Tensor(dtype, shape, b.flip());
+        return Tensor.ofFloats(shape, values, dtype);
     }
 
     /** The values of a float tensor (F32, F16 or BF16) as float32. */
     public static float[] floats(Tensor t) {
-        ByteBuffer b = t.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        return switch (t.dtype()) {
-            case F32 -> {
-                float[] out = new float[b.remaining() / 4];
-                b.asFloatBuffer().get(out);
-                yield out;
-            }
-            case F16, BF16 -> {
-                float[] out = new float[b.remaining() / 2];
-                for (int i = 0; i < out.length; i++) {
-                    short s = b.getShort();
-                    out[i] = t.dtype() == Tensor.DType.F16 ? HalfFloats.fromFloat16(s) : HalfFloats.fromBfloat16(s);
-                }
-                yield out;
-            }
-            default -> throw new IllegalArgumentException("tensor is " + t.dtype() + ", not a float type");
-        };
-    }
-
-    public static int bytesPer(Tensor.DType dtype) {
-        return switch (dtype) {
-            case F32, I32 -> 4;
-            case F16, BF16 -> 2;
-            case I64 -> 8;
-            case U8 -> 1;
-        };
+        return t.toFloatArray();
     }
 
     static OnnxJavaType javaType(Tensor.DType dtype) {

@@ -78,7 +78,7 @@ public final class TensorBinding implements AutoCloseable {
         return bytes(name).asFloatBuffer();
     }
 
-    /** A 16-bit view (float16 or bfloat16 bits, see {@link HalfFloats}) of an input or output. */
+    /** A 16-bit view (float16 or bfloat16 bits, see {@link dev.idstream.core.tensor.HalfFloats}) of an input or output. */
     public ShortBuffer halves(String name) {
         String dtype = spec(name).dtype();
         if (!dtype.equals("float16") && !dtype.equals("bfloat16")) {

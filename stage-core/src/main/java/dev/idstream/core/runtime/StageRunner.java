@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * StageRunner<?, ?> runner = new StageRunner<>(stage, config, serde, artifacts).start();
  * Runtime.getRuntime().addShutdownHook(new Thread(runner::close));   // SIGTERM: graceful
- * runner.awaitTermination(Duration.ofDays(365_000));
+ * runner.awaitTermination();                                         // until closed, or failed: see failure()
  * }</pre>
  *
  * The stage, serde and artifact store stay the caller's: the runner does not close them.
@@ -134,6 +134,11 @@ public final class StageRunner<I extends SpecificRecord, O extends SpecificRecor
     /** The error that stopped the loop, if it stopped on its own. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
+    }
+
+    /** Blocks until the loop has ended (after {@link #close()}, or on its own after an unrecoverable error). */
+    public void awaitTermination() throws InterruptedException {
+        loopThread.join();
     }
 
     /** @return true when the loop has ended within the timeout */

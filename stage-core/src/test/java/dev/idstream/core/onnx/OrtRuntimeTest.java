@@ -68,7 +68,7 @@ class OrtRuntimeTest {
 
                 var halves = binding.halves("x");
                 for (float v : x) {
-                    halves.put(type.getValue() == Tensor.DType.F16 ? HalfFloats.toFloat16(v) : HalfFloats.toBfloat16(v));
+                    halves.put(type.getValue() == Tensor.DType.F16 ? dev.idstream.core.tensor.HalfFloats.toF16(v) : dev.idstream.core.tensor.HalfFloats.toBF16(v));
                 }
                 binding.run();
                 float[] bound = new float[4];

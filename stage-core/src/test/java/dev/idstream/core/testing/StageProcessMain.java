@@ -6,7 +6,6 @@ import dev.idstream.core.runtime.StageRunner;
 import dev.idstream.core.serde.ConfluentEventSerde;
 import dev.idstream.events.FaceDetected;
 import dev.idstream.events.GenerationRequested;
-import java.time.Duration;
 
 /**
  * A stage process as production runs one (configured from {@code IDSTREAM_*} environment variables, SIGTERM = graceful
@@ -22,7 +21,7 @@ public final class StageProcessMain {
             StageRunner<GenerationRequested, FaceDetected> runner =
                     new StageRunner<>(stage, config, new ConfluentEventSerde(config.registry()), artifacts).start();
             Runtime.getRuntime().addShutdownHook(new Thread(runner::close, "stage-shutdown"));
-            runner.awaitTermination(Duration.ofDays(1));
+            runner.awaitTermination();
         }
     }
 
