@@ -2,6 +2,8 @@ package dev.idstream.cli;
 
 import dev.idstream.cli.bench.GeneratorBenchmark;
 import dev.idstream.cli.bench.HopBenchmark;
+import dev.idstream.cli.bench.MetricsBenchmark;
+import dev.idstream.core.config.FaceSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,10 +12,11 @@ import picocli.CommandLine.Parameters;
 
 /** Benchmarks that print numbers (never pass/fail): see README "Performance". */
 @Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
-        + "generator (tiny generator on CPU: denoiser step vs PyTorch, requests, time outside ONNX Runtime).")
+        + "generator (tiny generator on CPU: denoiser step vs PyTorch, requests, time outside ONNX Runtime), "
+        + "metrics (metrics-stage frames per second on a real clip).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "NAME", description = "hops | generator")
+    @Parameters(paramLabel = "NAME", description = "hops | generator | metrics")
     String name;
 
     @Option(names = "--requests", defaultValue = "300")
@@ -25,11 +28,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--artifact-bytes", defaultValue = "65536", description = "Size of the artifact each hop reads and writes.")
     int artifactBytes;
 
-    @Option(names = "--threads", defaultValue = "2", description = "generator: CPU threads for ONNX Runtime and PyTorch.")
+    @Option(names = "--threads", defaultValue = "2", description = "generator, metrics: CPU threads for ONNX Runtime (and PyTorch).")
     int threads;
 
-    @Option(names = "--runs", defaultValue = "20", description = "generator: timed denoiser steps per runtime.")
-    int runs;
+    @Option(names = "--runs", description = "generator: timed denoiser steps per runtime (default 20); metrics: timed runs, "
+            + "the first includes warm-up (default 2).")
+    Integer runs;
 
     @Option(names = "--generation-requests", defaultValue = "5", description = "generator: timed requests (after one warm-up).")
     int generationRequests;
@@ -40,15 +44,27 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".idstream/bench")
     Path dataDir;
 
+    @Option(names = "--video", defaultValue = "../shared/data/videos/d3.mp4", description = "metrics: the clip to score.")
+    Path video;
+
+    @Option(names = "--reference", defaultValue = "../shared/data/portraits/d3_still.jpg", description = "metrics: the reference image.")
+    Path reference;
+
+    @Option(names = "--face-bundle", description = "metrics: face bundle folder (default: models.face.bundle's default).")
+    Path faceBundle;
+
     @Override
     public Integer call() throws Exception {
         if ("generator".equals(name)) {
             Logging.quiet();
-            GeneratorBenchmark.run(threads, runs, generationRequests, image, System.out);
+            GeneratorBenchmark.run(threads, runs == null ? 20 : runs, generationRequests, image, System.out);
             return 0;
         }
+        if ("metrics".equals(name)) {
+            return metrics();
+        }
         if (!"hops".equals(name)) {
-            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops, generator");
+            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops, generator, metrics");
         }
         Logging.quiet();
         System.out.println("pipeline overhead per stage hop (serde + Kafka transaction + S3 GET/PUT + read_committed), one at a time ...");
@@ -57,6 +73,16 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("|---|---|---|---|---|---|");
         System.out.println(r.markdownRow());
         System.out.printf("mean %.1f ms%n", r.meanMs());
+        return 0;
+    }
+
+    private int metrics() throws Exception {
+        Logging.quiet();
+        System.out.printf("metrics stage step on %s against %s, ONNX Runtime on CPU with %d threads ...%n", video, reference, threads);
+        MetricsBenchmark.Result r = MetricsBenchmark.run(faceBundle != null ? faceBundle : FaceSettings.defaultBundle(),
+                video, reference, runs == null ? 2 : runs, threads, System.out);
+        System.out.printf("best: %.1f frames/s (%d frames, %dx%d)%n", r.bestFps(), r.scores().frameCount(), r.scores().width(),
+                r.scores().height());
         return 0;
     }
 }

@@ -39,7 +39,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("ready in %.1f s: kafka %s, registry %s, s3 %s%n", (System.nanoTime() - start) / 1e9,
                     config.kafka().bootstrapServers(), config.registry().url(), config.s3().endpoint());
             System.out.println("NOTE: the generator is the TINY bundle (models/generator-tiny): the FantasyID architecture with "
-                    + "UNTRAINED, seeded random weights. It proves plumbing, shapes and speed; the video is noise-like, not a likeness.");
+                    + "UNTRAINED, seeded random weights. It proves plumbing, shapes and speed; the video is noise-like, not a likeness, so the metrics "
+                    + "will mostly find no face in it (scores null). Detection and the metrics use real pretrained face models.");
             GenerationParams params = GenerationParams.newBuilder().setPrompt(prompt).build();
             var outcome = Submission.run(config, image, params, Duration.ofMinutes(5), dataDir.resolve("out"), System.out);
             return outcome.succeeded() ? 0 : 2;

@@ -94,6 +94,18 @@ class PipelineIT {
         byte[] mp4 = artifacts.get(outcome.metrics().getVideo());
         assertThat(new String(mp4, 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
         assertThat(outcome.metrics().getSettings()).containsEntry("framesDecoded", "9");
+        // scored by the face bundle; at the default 96×64 the face may be too small to find: then no score, never a fake one
+        VideoMetrics metrics = outcome.metrics();
+        System.out.printf("metrics of the demo request: %d/%d frames scored, RS %s, IFS %s, FID %s, FM %s%n", metrics.getFramesScored(),
+                metrics.getFramesSampled(), metrics.getRs(), metrics.getIfs(), metrics.getFidPerFrame(), metrics.getFm());
+        assertThat(metrics.getFramesSampled()).isEqualTo(9);
+        assertThat(metrics.getFramesScored() + metrics.getFramesWithoutFace()).isEqualTo(9);
+        assertThat(metrics.getRs() == null).isEqualTo(metrics.getFramesScored() == 0);
+        assertThat(outcome.metrics().getEvaluator()).startsWith("idstream-face@");
+        FaceDetected faces = EventLog.read(config.kafka().clientConfig(), serde, Topics.FACES, FaceDetected.class,
+                e -> id.equals(e.getRequestId())).get(0);
+        assertThat(faces.getFacesFound()).isEqualTo(1);
+        assertThat(faces.getFaces().get(0).getMesh()).isNotNull();
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("denoise", "8/8", "SCORED");
         assertThat(StatusCommand.latest(config, id)).get().extracting(RequestStatus::getState).isEqualTo(RequestState.SCORED);
     }
@@ -107,6 +119,8 @@ class PipelineIT {
         expected.put(publish(upload("notes.jpg", "this is a text file, not a photo\n".getBytes(StandardCharsets.UTF_8)), params("p")),
                 "not a JPEG, PNG or WebP image");
         expected.put(publish(upload("bomb.png", pngHeaderClaiming(20000, 20000)), params("p")), "image is 20000×20000, the limit is 4096×4096");
+        expected.put(publish(upload("cat.jpg", Files.readAllBytes(SharedData.file("nonfaces/cat.jpg"))), params("p")),
+                "no face found in the reference image");
         ArtifactRef good = upload("good.jpg", jpeg);
         expected.put(publish(good, params("p").setFrames(-3)), "frames is -3");
         // within the generic limits, but not a shape the tiny generator can make: refused by denoise

@@ -14,8 +14,9 @@ public final class FaceBundles {
     /** Loads and verifies the bundle in {@code folder}; a missing bundle names the command that prepares it. */
     public static ModelBundle load(Path folder) {
         if (!Files.isRegularFile(folder.resolve("bundle.json"))) {
-            throw new IllegalStateException("no face bundle in " + folder + " (models.face.bundle): prepare it with "
-                    + "'cd models/face && /usr/bin/python3 -m idstream_face.prepare --out " + folder + "'");
+            throw new IllegalStateException("no face bundle in " + folder + " (models.face.bundle): './idstream models prepare' "
+                    + "writes one to " + FaceBundlePreparer.defaultBundleDir() + ", or 'cd models/face && /usr/bin/python3 -m "
+                    + "idstream_face.prepare --out " + folder + "'");
         }
         ModelBundle bundle = ModelBundle.load(folder);
         if (!"face".equals(bundle.kind())) {

@@ -73,7 +73,9 @@ final class FaceMotion implements AutoCloseable {
         for (int y = y0; y <= y1; y++) {
             int row = y * width * 2;
             for (int x = x0; x <= x1; x++) {
-                sum += Math.hypot(f.get(row + 2 * x), f.get(row + 2 * x + 1));
+                double u = f.get(row + 2 * x);
+                double v = f.get(row + 2 * x + 1);
+                sum += Math.sqrt(u * u + v * v);
             }
         }
         return sum / ((long) (x1 - x0 + 1) * (y1 - y0 + 1));
@@ -85,7 +87,7 @@ final class FaceMotion implements AutoCloseable {
         byte[] grey = new byte[image.width() * image.height()];
         for (int i = 0; i < grey.length; i++) {
             double y = 0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2];
-            grey[i] = (byte) Math.max(0, Math.min(255, Math.round(y)));
+            grey[i] = (byte) Math.min(255, (int) (y + 0.5)); // y >= 0
         }
         Mat mat = new Mat(image.height(), image.width(), opencv_core.CV_8UC1);
         mat.data().put(grey);

@@ -118,6 +118,19 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
         }
     }
 
+    /**
+     * Scores a local video file against a reference image, the same step {@link #process} runs, without artifacts
+     * (benchmarks, tools).
+     */
+    public ScoredVideo scoreFile(Path video, RgbImage referenceImage) throws Exception {
+        FaceScoring.ScoredFace reference = scoring.score(referenceImage).orElseThrow(() ->
+                new StageException.BadInput(FailureReason.NO_FACE, "no face found in the reference image"));
+        VideoAnalysis analysis = videoAnalyzer.analyze(video, true);
+        VideoScores s = VideoScores.of(reference, analysis);
+        return new ScoredVideo(analysis.frameCount(), analysis.width(), analysis.height(), analysis.sampled().size(),
+                analysis.framesWithFace(), s.rs(), s.ifs(), s.fidPerFrame(), s.fm(), s.fmNormalized());
+    }
+
     @Override
     public void close() {
         inception.close();

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param motion one entry per frame pair {@code (t, t+1)} whose frame t had a face
  */
-record VideoAnalysis(int frameCount, List<SampledFrame> sampled, List<FaceMotion.PairMotion> motion, int motionPairsWithoutFace) {
+record VideoAnalysis(int frameCount, int width, int height, List<SampledFrame> sampled, List<FaceMotion.PairMotion> motion, int motionPairsWithoutFace) {
 
     /** A sampled frame: its index and, when a face was found, the scored face. */
     record SampledFrame(int index, FaceScoring.ScoredFace face) {

@@ -27,9 +27,12 @@ final class VideoAnalyzer {
         List<VideoAnalysis.SampledFrame> sampled = new ArrayList<>();
         List<FaceMotion.PairMotion> motion = new ArrayList<>();
         int[] pairsWithoutFace = {0};
+        int[] size = {0, 0};
         int last = withMotion ? frameCount - 1 : picks.stream().mapToInt(Integer::intValue).max().orElse(0);
         try (FaceMotion flow = new FaceMotion()) {
             VideoReader.forEachFrame(video, (index, image) -> {
+                size[0] = image.width();
+                size[1] = image.height();
                 if (picks.contains(index)) {
                     sampled.add(new VideoAnalysis.SampledFrame(index, scoring.score(image).orElse(null)));
                 }
@@ -45,6 +48,6 @@ final class VideoAnalyzer {
                 return index < last;
             });
         }
-        return new VideoAnalysis(frameCount, sampled, withMotion ? motion : null, pairsWithoutFace[0]);
+        return new VideoAnalysis(frameCount, size[0], size[1], sampled, withMotion ? motion : null, pairsWithoutFace[0]);
     }
 }

@@ -3,11 +3,12 @@ package dev.idstream.metrics;
 import dev.idstream.core.StageException;
 import dev.idstream.events.FailureReason;
 import dev.idstream.face.RgbImage;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /** Decodes a video file with FFmpeg (javacv), frame by frame, so a long clip never sits in memory at once. */
 final class VideoReader {
@@ -47,12 +48,12 @@ final class VideoReader {
 
     /** Visits the frames in order as RGB, until the visitor says stop. */
     static void forEachFrame(Path video, FrameVisitor visitor) throws Exception {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
-             Java2DFrameConverter converter = new Java2DFrameConverter()) {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+            grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
             grabber.start();
             int index = 0;
             for (Frame frame; (frame = grabber.grabImage()) != null; ) {
-                if (frame.image != null && !visitor.frame(index++, RgbImage.of(converter.convert(frame)))) {
+                if (frame.image != null && !visitor.frame(index++, rgb(frame))) {
                     break;
                 }
             }
@@ -60,5 +61,23 @@ final class VideoReader {
         } catch (FrameGrabber.Exception e) {
             throw new StageException.BadInput(FailureReason.BAD_INPUT, "the video cannot be decoded: " + e.getMessage(), e);
         }
+    }
+
+    /** Straight from FFmpeg's RGB24 buffer (rows may be padded to {@code imageStride} bytes): no BufferedImage on the way. */
+    private static RgbImage rgb(Frame frame) {
+        ByteBuffer buffer = (ByteBuffer) frame.image[0];
+        int width = frame.imageWidth;
+        int height = frame.imageHeight;
+        int stride = frame.imageStride;
+        float[] data = new float[width * height * 3];
+        byte[] row = new byte[width * 3];
+        for (int y = 0; y < height; y++) {
+            buffer.get(y * stride, row);
+            int out = y * width * 3;
+            for (int i = 0; i < row.length; i++) {
+                data[out + i] = row[i] & 0xFF;
+            }
+        }
+        return new RgbImage(width, height, data);
     }
 }

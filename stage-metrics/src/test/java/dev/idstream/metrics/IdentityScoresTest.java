@@ -33,8 +33,22 @@ class IdentityScoresTest {
         double hopper = rs(d3, "portraits/grace_hopper.jpg");
 
         System.out.printf("d3.mp4: RS %.4f vs d3_still.jpg (same person), %.4f vs d9.jpg, %.4f vs grace_hopper.jpg%n", same, d9, hopper);
-        // same-identity cosines average ~0.96 with this model, different identities ~0.84 (models/README.md)
-        assertThat(same).isGreaterThan(d9 + 0.05).isGreaterThan(hopper + 0.05);
+        // this identity model's cosines run high for everyone (same person ~0.96, different ~0.84, models/README.md):
+        // "clearly" here means a margin well above the frame-to-frame noise, and the same order in every single frame
+        assertThat(same).isGreaterThan(d9 + 0.03).isGreaterThan(hopper + 0.03);
+        FaceScoring.ScoredFace still = reference("portraits/d3_still.jpg");
+        FaceScoring.ScoredFace other = reference("portraits/d9.jpg");
+        FaceScoring.ScoredFace hopperFace = reference("portraits/grace_hopper.jpg");
+        for (VideoAnalysis.SampledFrame frame : d3.sampled()) {
+            double s = VideoScores.referenceSimilarity(still, frame.face());
+            assertThat(s).as("frame %d", frame.index())
+                    .isGreaterThan(VideoScores.referenceSimilarity(other, frame.face()))
+                    .isGreaterThan(VideoScores.referenceSimilarity(hopperFace, frame.face()));
+        }
+    }
+
+    private static FaceScoring.ScoredFace reference(String file) {
+        return MetricsFixture.scoring().score(Clips.image(MetricsFixture.data(file))).orElseThrow();
     }
 
     @Test
@@ -55,8 +69,7 @@ class IdentityScoresTest {
         }
     }
 
-    private static double rs(VideoAnalysis video, String reference) {
-        RgbImage image = Clips.image(MetricsFixture.data(reference));
-        return VideoScores.of(MetricsFixture.scoring().score(image).orElseThrow(), video).rs();
+    private static double rs(VideoAnalysis video, String file) {
+        return VideoScores.of(reference(file), video).rs();
     }
 }
