@@ -71,8 +71,17 @@ def test_should_keep_committed_bundle_small():
 def test_should_export_identical_bytes_when_seed_is_the_same(bundle, reexported):
     for role, model in bundle["models"].items():
         assert _sha256(os.path.join(reexported, model["file"])) == model["sha256"], role
+        # Golden inputs are seeded and must be identical; golden outputs come from PyTorch and depend on the BLAS build
+        # (reference BLAS vs OpenBLAS sum in different orders), so they are compared with a tolerance.
         golden = bundle["config"]["golden"][role]
-        assert _sha256(os.path.join(reexported, golden)) == _sha256(os.path.join(BUNDLE, golden))
+        mine, _ = safetensors_io.load(os.path.join(reexported, golden))
+        committed, _ = safetensors_io.load(os.path.join(BUNDLE, golden))
+        assert mine.keys() == committed.keys(), role
+        for name in committed:
+            if name.startswith("input."):
+                np.testing.assert_array_equal(mine[name], committed[name], err_msg=f"{role} {name}")
+            else:
+                np.testing.assert_allclose(mine[name], committed[name], rtol=0, atol=1e-4, err_msg=f"{role} {name}")
     with open(os.path.join(reexported, "bundle.json")) as f:
         assert json.load(f) == bundle
 
@@ -88,7 +97,8 @@ def test_should_reproduce_golden_outputs_in_pytorch(tiny_roles, bundle):
         inputs = [torch.from_numpy(tensors[f"input.{i['name']}"].copy()) for i in model["inputs"]]
         with torch.no_grad():
             out = tiny_roles[role](*inputs).numpy()
-        np.testing.assert_allclose(out, tensors[f"output.{model['outputs'][0]['name']}"], rtol=0, atol=1e-5,
+        # 1e-4: the project's PyTorch-vs-ONNX tolerance; BLAS builds differ by ~1e-5 in summation order.
+        np.testing.assert_allclose(out, tensors[f"output.{model['outputs'][0]['name']}"], rtol=0, atol=1e-4,
                                    err_msg=role)
         assert meta["role"] == role
 
