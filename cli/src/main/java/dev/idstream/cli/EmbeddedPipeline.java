@@ -70,7 +70,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     /** The environment another process needs to join this cluster ({@code ./idstream stage}, {@code submit}). */
     public Map<String, String> connectionEnv() {
-        return infrastructure.connectionEnv(BUCKET);
+        Map<String, String> env = new LinkedHashMap<>(infrastructure.connectionEnv(BUCKET));
+        // The embedded registry starts empty: whoever publishes first registers the schema.
+        env.put("IDSTREAM_REGISTRY_AUTO_REGISTER", "true");
+        return env;
     }
 
     public synchronized void startStage(String name) throws Exception {

@@ -82,7 +82,6 @@ class StageCrashIT {
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "stage", stage);
         builder.environment().putAll(pipeline.connectionEnv());
-        builder.environment().put("IDSTREAM_REGISTRY_AUTO_REGISTER", "true");
         builder.redirectErrorStream(true);
         Process process = builder.start();
         CountDownLatch started = new CountDownLatch(1);
