@@ -67,12 +67,26 @@ public final class FaceAnalyzer implements AutoCloseable {
 
     /** The largest confirmed face (by detection box area), analysed; empty when there is none. */
     public Optional<AnalyzedFace> analyzeLargest(RgbImage image) {
+        return largestConfirmed(image).map(c -> analyze(image, c.detection(), c.mesh()));
+    }
+
+    /**
+     * The box of the largest confirmed face, without identity embedding: what per-frame work such as face motion
+     * needs. A BlazeFace candidate that FaceMesh rejects is not a face here either.
+     */
+    public Optional<Detection> largestFaceBox(RgbImage image) {
+        return largestConfirmed(image).map(Confirmed::detection);
+    }
+
+    private record Confirmed(Detection detection, FaceMesh.Result mesh) {}
+
+    private Optional<Confirmed> largestConfirmed(RgbImage image) {
         List<Detection> detections = new ArrayList<>(detector.detect(image));
         detections.sort(Comparator.comparingDouble(Detection::area).reversed());
         for (Detection d : detections) {
             FaceMesh.Result m = mesh.estimate(image, d);
             if (m.score() >= minMeshScore) {
-                return Optional.of(analyze(image, d, m));
+                return Optional.of(new Confirmed(d, m));
             }
         }
         return Optional.empty();

@@ -37,7 +37,7 @@ final class VideoAnalyzer {
                     sampled.add(new VideoAnalysis.SampledFrame(index, scoring.score(image).orElse(null)));
                 }
                 if (withMotion) {
-                    Detection box = scoring.analyzer().detector().largest(image).orElse(null);
+                    Detection box = scoring.analyzer().largestFaceBox(image).orElse(null);
                     FaceMotion.PairMotion m = flow.next(image, box);
                     if (m != null) {
                         motion.add(m);
