@@ -5,8 +5,7 @@ import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.generator.GeneratorBundle;
-import dev.idstream.core.onnx.OrtRuntime;
-import dev.idstream.core.onnx.OrtSettings;
+import dev.idstream.core.generator.LazyGeneratorBundle;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.LatentsDenoised;
@@ -36,27 +35,19 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
     static final int CHUNK_LATENT_FRAMES = 16;
     static final int CONTEXT_LATENT_FRAMES = 4;
 
-    private GeneratorBundle bundle;
+    private final LazyGeneratorBundle bundle;
 
     public DecodeStage() {
+        this(null);
     }
 
     public DecodeStage(GeneratorBundle bundle) {
-        this.bundle = bundle;
-    }
-
-    private synchronized GeneratorBundle bundle() {
-        if (bundle == null) {
-            bundle = GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.defaults()));
-        }
-        return bundle;
+        this.bundle = new LazyGeneratorBundle(bundle);
     }
 
     @Override
     public synchronized void close() {
-        if (bundle != null) {
-            bundle.close();
-        }
+        bundle.close();
     }
 
     @Override
@@ -87,7 +78,7 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
     @Override
     public VideoDecoded process(LatentsDenoised in, StageContext ctx) throws Exception {
         Map<String, Tensor> tensors = ctx.artifacts().getTensors(in.getLatents());
-        GeneratorBundle generator = bundle();
+        GeneratorBundle generator = bundle.get();
         List<BufferedImage> frames = new LatentVideoDecoder(generator, CHUNK_LATENT_FRAMES, CONTEXT_LATENT_FRAMES)
                 .decode(checkedLatents(tensors, generator));
         int fps = in.getParams().getFps();

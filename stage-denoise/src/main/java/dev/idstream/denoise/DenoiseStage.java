@@ -5,8 +5,7 @@ import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.generator.GeneratorBundle;
-import dev.idstream.core.onnx.OrtRuntime;
-import dev.idstream.core.onnx.OrtSettings;
+import dev.idstream.core.generator.LazyGeneratorBundle;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationParams;
@@ -27,20 +26,14 @@ import javax.imageio.ImageIO;
  */
 public final class DenoiseStage implements Stage<TokensFused, LatentsDenoised> {
 
-    private GeneratorBundle bundle;
+    private final LazyGeneratorBundle bundle;
 
     public DenoiseStage() {
+        this(null);
     }
 
     public DenoiseStage(GeneratorBundle bundle) {
-        this.bundle = bundle;
-    }
-
-    private synchronized GeneratorBundle bundle() {
-        if (bundle == null) {
-            bundle = GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.defaults()));
-        }
-        return bundle;
+        this.bundle = new LazyGeneratorBundle(bundle);
     }
 
     @Override
@@ -74,12 +67,12 @@ public final class DenoiseStage implements Stage<TokensFused, LatentsDenoised> {
             throw new StageException.BadInput(FailureReason.BAD_INPUT,
                     "the request has no ID descriptor (idTokens): the features stage did not compute V_F");
         }
-        GenerationShapeCheck.check(in.getParams(), bundle());
+        GenerationShapeCheck.check(in.getParams(), bundle.get());
     }
 
     @Override
     public LatentsDenoised process(TokensFused in, StageContext ctx) throws Exception {
-        GeneratorBundle generator = bundle();
+        GeneratorBundle generator = bundle.get();
         Tensor idTokens = idTokens(ctx.artifacts().getTensors(in.getIdTokens()), generator);
         BufferedImage reference = readImage(ctx.artifacts().get(in.getReferenceImage()));
         GenerationParams p = in.getParams();
@@ -129,8 +122,6 @@ public final class DenoiseStage implements Stage<TokensFused, LatentsDenoised> {
 
     @Override
     public synchronized void close() {
-        if (bundle != null) {
-            bundle.close();
-        }
+        bundle.close();
     }
 }

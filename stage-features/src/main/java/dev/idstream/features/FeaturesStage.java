@@ -6,6 +6,7 @@ import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.config.FaceSettings;
 import dev.idstream.core.generator.GeneratorBundle;
+import dev.idstream.core.generator.LazyGeneratorBundle;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
@@ -41,7 +42,7 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     static final float MAX_FACE_WIDTH = 1.5f;
     static final float MAX_JAW_SHARPNESS = 2.0f;
 
-    private GeneratorBundle bundle;
+    private final LazyGeneratorBundle bundle;
     private final SecondReferenceFace secondFaces;
 
     /** The default generator bundle and the default face bundle (the latter loaded on the first identity mix). */
@@ -50,20 +51,13 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     }
 
     public FeaturesStage(GeneratorBundle bundle, FaceSettings faces) {
-        this.bundle = bundle;
+        this.bundle = new LazyGeneratorBundle(bundle);
         this.secondFaces = new SecondReferenceFace(() -> FaceBundles.loadOrPrepareDefault(faces.bundle()),
                 OrtRuntime.create(OrtSettings.defaults()));
     }
 
     public static FeaturesStage create(FaceSettings faces) {
         return new FeaturesStage(null, faces);
-    }
-
-    private synchronized GeneratorBundle bundle() {
-        if (bundle == null) {
-            bundle = GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.defaults()));
-        }
-        return bundle;
     }
 
     @Override
@@ -129,7 +123,7 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
         DetectedFace face = in.getFaces().get(0);
         ShapeEdits edits = in.getParams().getShapeEdits();
         float[] vertices = vertices(ctx.artifacts().getTensors(face.getMesh()), edits);
-        IdDescriptorEncoder encoder = new IdDescriptorEncoder(bundle());
+        IdDescriptorEncoder encoder = new IdDescriptorEncoder(bundle.get());
         Tensor descriptor = encoder.encode(readImage(ctx.artifacts().get(face.getAlignedCrop()), "aligned face crop"), vertices);
         IdentityMix mix = in.getParams().getIdentityMix();
         if (mix != null) {
@@ -186,8 +180,6 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     @Override
     public synchronized void close() {
         secondFaces.close();
-        if (bundle != null) {
-            bundle.close();
-        }
+        bundle.close();
     }
 }
