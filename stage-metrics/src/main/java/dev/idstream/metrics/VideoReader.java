@@ -11,14 +11,14 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /** Decodes a video file with FFmpeg (javacv), frame by frame, so a long clip never sits in memory at once. */
-final class VideoReader {
+public final class VideoReader {
 
     static {
         // FFmpeg prints stream details at INFO to stderr for every file; only errors belong in a stage's log.
         org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
     }
 
-    interface FrameVisitor {
+    public interface FrameVisitor {
         /** @return false to stop reading */
         boolean frame(int index, RgbImage image) throws Exception;
     }
@@ -47,7 +47,7 @@ final class VideoReader {
     }
 
     /** Visits the frames in order as RGB, until the visitor says stop. */
-    static void forEachFrame(Path video, FrameVisitor visitor) throws Exception {
+    public static void forEachFrame(Path video, FrameVisitor visitor) throws Exception {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
             grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
             grabber.start();
