@@ -25,6 +25,11 @@ public final class ArtifactVideoMedia implements VideoMedia {
     private final ContactSheetRenderer sheets;
     private final int thumbnailHeight;
 
+    /** Frames 96 px high, 8 to a row (16 sampled frames: two rows), the reference image as high as two rows. */
+    public static ArtifactVideoMedia standard(ArtifactStore artifacts, InputLimits limits) {
+        return new ArtifactVideoMedia(artifacts, limits, new ContactSheetRenderer(96, 8), 2 * 96 + ContactSheetRenderer.GAP);
+    }
+
     public ArtifactVideoMedia(ArtifactStore artifacts, InputLimits limits, ContactSheetRenderer sheets, int thumbnailHeight) {
         this.artifacts = artifacts;
         this.referenceDecoder = new ReferenceImageDecoder(limits);

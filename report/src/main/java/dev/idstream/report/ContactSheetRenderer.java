@@ -21,7 +21,7 @@ public final class ContactSheetRenderer {
     private static final Color FACE = new Color(0x22, 0xC5, 0x5E);
     private static final Color NO_FACE = new Color(0xDC, 0x26, 0x26);
     private static final Color LABEL_BACKGROUND = new Color(0, 0, 0, 150);
-    private static final int GAP = 4;
+    static final int GAP = 4;
 
     private final int thumbnailHeight;
     private final int columns;

@@ -15,8 +15,8 @@ public final class DistributionPlot {
     public record Series(String label, double[] values, String colour) {
     }
 
-    private static final int WIDTH = 560;
-    private static final int LEFT = 150;
+    private static final int WIDTH = 580;
+    private static final int LEFT = 200;
     private static final int RIGHT = 20;
     private static final int TOP = 8;
     private static final int ROW = 34;
@@ -51,7 +51,7 @@ public final class DistributionPlot {
     }
 
     private static void row(StringBuilder svg, Series s, Axis axis, double cy) {
-        svg.append(text(LEFT - 10, cy + 4, "end", "series", truncate(s.label(), 20)));
+        svg.append(text(LEFT - 10, cy + 4, "end", "series", truncate(s.label(), 28)));
         double[] v = s.values().clone();
         if (v.length == 0) {
             svg.append(text(LEFT + 6, cy + 4, "start", "muted", "not measured"));

@@ -92,20 +92,21 @@ public final class HtmlReportWriter {
         h.append("<h3>Scores by model version</h3>\n<div class=\"table-wrap\"><table class=\"scores\">\n<thead><tr>"
                 + "<th class=\"left\">Model version</th><th>Videos</th><th>No-face rate</th><th>RS ↑</th><th>IFS</th>"
                 + "<th>Face FID<br><small>per-frame ↓</small></th><th>Set FID ↓</th><th>FM<br><small>px / frame</small></th>"
-                + "<th>FM<br><small>normalised</small></th><th class=\"left\">Source</th></tr></thead>\n<tbody>\n");
+                + "<th>FM<br><small>normalised</small></th></tr></thead>\n<tbody>\n");
         for (ModelVersionRow r : s.rows()) {
-            h.append("<tr><td class=\"left\">").append(chip(r.modelVersion(), colours.get(r.modelVersion()))).append("</td>")
+            h.append("<tr><td class=\"left version\">").append(chip(r.modelVersion(), colours.get(r.modelVersion())))
+                    .append("<span class=\"source\">").append(r.source() == ModelVersionRow.Source.METRICS_SUMMARY
+                            ? "from the streaming aggregate" : "computed from VideoMetrics").append("</span>");
+            if (r.note() != null) {
+                h.append("<span class=\"warn\">").append(Html.escape(r.note())).append("</span>");
+            }
+            h.append("</td>")
                     .append("<td>").append(r.videos()).append("</td>")
                     .append("<td>").append(Numbers.percent(r.noFaceRate()))
                     .append("<small class=\"muted\"> (").append(r.videosWithoutFace()).append(")</small></td>")
                     .append(statCell(r.rs())).append(statCell(r.ifs())).append(statCell(r.fidPerFrame()))
                     .append(setFidCell(r)).append(statCell(r.fm())).append(statCell(r.fmNormalized()))
-                    .append("<td class=\"left source\">").append(r.source() == ModelVersionRow.Source.METRICS_SUMMARY
-                            ? "streaming aggregate" : "computed from VideoMetrics");
-            if (r.note() != null) {
-                h.append("<br><span class=\"warn\">").append(Html.escape(r.note())).append("</span>");
-            }
-            h.append("</td></tr>\n");
+                    .append("</tr>\n");
         }
         h.append("</tbody></table></div>\n<p class=\"legend\">Mean ± sample standard deviation over the videos that have "
                 + "the score; videos without any face are counted in the no-face rate and left out of the means. "
@@ -119,7 +120,7 @@ public final class HtmlReportWriter {
         }
         return "<td class=\"num\" title=\"n=" + stat.n() + ", min " + Numbers.value(stat.min()) + ", max "
                 + Numbers.value(stat.max()) + "\">" + Numbers.value(stat.mean())
-                + "<span class=\"sd\"> ± " + Numbers.value(stat.stddev()) + "</span></td>";
+                + "<span class=\"sd\"> ± " + Numbers.spread(stat.mean(), stat.stddev()) + "</span></td>";
     }
 
     private static String setFidCell(ModelVersionRow r) {
@@ -191,7 +192,7 @@ public final class HtmlReportWriter {
                     .append(Numbers.NOT_MEASURED.equals(val) ? " class=\"muted\" title=\"not measured\"" : "").append(">")
                     .append(val).append("</dd></div>"));
             for (String key : s.perVideoSettings()) {
-                h.append("<div><dt>").append(Html.escape(key)).append("</dt><dd>")
+                h.append("<div class=\"setting\"><dt>").append(Html.escape(key)).append("</dt><dd>")
                         .append(Html.escape(m.getSettings().getOrDefault(key, "—"))).append("</dd></div>");
             }
             h.append("</dl>\n<div class=\"media\">");
@@ -221,10 +222,11 @@ public final class HtmlReportWriter {
                 + "<table class=\"scores paper-table\"><thead><tr><th class=\"left\">Method (paper)</th><th>RS</th><th>IFS</th>"
                 + "<th>FID</th><th>FM</th></tr></thead><tbody>\n");
         for (PaperReference.Row r : PaperReference.TABLE_2) {
+            // printed as the paper prints them, with no precision they do not have
             h.append("<tr><td class=\"left\">").append(Html.escape(r.method())).append("</td><td class=\"num\">")
-                    .append(Numbers.value(r.rs())).append("</td><td class=\"num\">").append(Numbers.value(r.ifs()))
-                    .append("</td><td class=\"num\">").append(Numbers.value(r.fid())).append("</td><td class=\"num\">")
-                    .append(Numbers.value(r.fm())).append("</td></tr>\n");
+                    .append(Double.toString(r.rs())).append("</td><td class=\"num\">").append(Double.toString(r.ifs()))
+                    .append("</td><td class=\"num\">").append(Double.toString(r.fid())).append("</td><td class=\"num\">")
+                    .append(Double.toString(r.fm())).append("</td></tr>\n");
         }
         h.append("</tbody></table>\n</section>\n");
     }

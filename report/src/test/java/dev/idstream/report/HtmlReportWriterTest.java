@@ -100,7 +100,7 @@ class HtmlReportWriterTest {
     }
 
     private static String tableRow(String html, String version) {
-        Matcher m = Pattern.compile("<tr><td class=\"left\"><span class=\"chip\">.*?</span>" + Pattern.quote(version) + "</span>.*?</tr>")
+        Matcher m = Pattern.compile("<tr><td class=\"left version\"><span class=\"chip\">.*?</span>" + Pattern.quote(version) + "</span>.*?</tr>")
                 .matcher(html);
         assertThat(m.find()).as("a table row for " + version).isTrue();
         return m.group();
