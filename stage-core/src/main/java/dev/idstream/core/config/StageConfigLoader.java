@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  * models.face.bundle                   [~/.cache/idstream/models/face-bundle] face bundle folder (detect, metrics)
  * detect.multiple.faces                [largest] largest | fail
  * detect.min.face.size                 [32] pixels, shorter side of the face box
+ * detect.multiview.faces               [6] K, faces in a multi-view face set (main reference face included), 1..32
+ * detect.multiview.frames              [24] frames sampled from a reference video (and most reference views), 1..256
  * </pre>
  * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.}, {@code limits.}, {@code models.} or
  * {@code detect.} is an error, not ignored.
@@ -109,7 +111,8 @@ public final class StageConfigLoader {
         S3Settings s3 = section(this::s3);
         RuntimeSettings runtime = section(this::runtime);
         InputLimits limits = section(this::limits);
-        FaceSettings face = section(this::face);
+        FaceSettings.MultiView multiView = section(this::multiView);
+        FaceSettings face = section(() -> face(multiView != null ? multiView : FaceSettings.MultiView.defaults()));
         rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -191,13 +194,21 @@ public final class StageConfigLoader {
         return limits;
     }
 
-    private FaceSettings face() {
+    private FaceSettings face(FaceSettings.MultiView multiView) {
         FaceSettings d = FaceSettings.defaults();
         return new FaceSettings(
                 value("models.face.bundle", d.bundle(), Path::of),
                 value("detect.multiple.faces", d.multipleFaces(),
                         v -> FaceSettings.MultipleFaces.valueOf(v.toUpperCase(Locale.ROOT))),
-                value("detect.min.face.size", d.minFaceSize(), Integer::parseInt));
+                value("detect.min.face.size", d.minFaceSize(), Integer::parseInt),
+                multiView);
+    }
+
+    private FaceSettings.MultiView multiView() {
+        FaceSettings.MultiView d = FaceSettings.MultiView.defaults();
+        return new FaceSettings.MultiView(
+                value("detect.multiview.faces", d.faces(), Integer::parseInt),
+                value("detect.multiview.frames", d.sampledFrames(), Integer::parseInt));
     }
 
     private String required(String key) {

@@ -59,6 +59,20 @@ class StageConfigLoaderTest {
     }
 
     @Test
+    void shouldReadMultiViewSettingsAndRejectOutOfBoundsValues() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("detect.multiview.faces", "4");
+        values.put("detect.multiview.frames", "12");
+        assertThat(StageConfigLoader.fromMap(values).face().multiView()).isEqualTo(new FaceSettings.MultiView(4, 12));
+
+        values.put("detect.multiview.faces", "33");
+        values.put("detect.min.face.size", "0");
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .hasMessageContaining("detect.multiview.faces must be between 1 and 32, was 33")
+                .hasMessageContaining("detect.min.face.size must be at least 1 pixel");
+    }
+
+    @Test
     void shouldPassEveryKafkaKeyThroughAndLetTheEnvironmentWinOverTheFile() throws Exception {
         Path file = dir.resolve("stage.properties");
         Files.writeString(file, String.join("\n",
