@@ -8,6 +8,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -26,6 +31,14 @@ public final class VideoReader {
 
     /** Decoded frames may fall this far short of what the container declares before the file counts as truncated. */
     private static final double TRUNCATION_TOLERANCE = 0.9;
+
+    /**
+     * FFmpeg demuxers a reference video may use. FFmpeg also "decodes" a JPEG (jpeg_pipe) or a text file (tty) as a
+     * one-frame video: those are not accepted.
+     */
+    private static final List<String> VIDEO_DEMUXERS = List.of("mov", "mp4", "matroska", "webm", "avi", "mpegts", "mpeg", "flv", "ogg", "asf");
+    private static final String ACCEPTED_CONTAINERS = "MP4/MOV, Matroska/WebM, AVI, MPEG-TS/PS, FLV, Ogg, ASF";
+    private static final Pattern FFMPEG_ERROR = Pattern.compile("error (-?\\d+)");
 
     public interface FrameVisitor {
         /** @return false to stop reading */
@@ -83,7 +96,13 @@ public final class VideoReader {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
-                throw bad(FailureReason.BAD_INPUT, what + " is not a readable video (" + e.getMessage() + ")");
+                throw bad(FailureReason.BAD_INPUT, what + " cannot be opened as a video (" + ffmpegError(e)
+                        + "): the file is truncated, damaged or not a video");
+            }
+            String container = grabber.getFormat();
+            if (!isVideoContainer(container)) {
+                throw bad(FailureReason.BAD_INPUT, what + " is not a video: FFmpeg reads it as '" + container
+                        + "' (accepted: " + ACCEPTED_CONTAINERS + ")");
             }
             int width = grabber.getImageWidth();
             int height = grabber.getImageHeight();
@@ -157,6 +176,25 @@ public final class VideoReader {
             }
         }
         return new RgbImage(width, height, data);
+    }
+
+    private static boolean isVideoContainer(String demuxer) {
+        return demuxer != null && Arrays.stream(demuxer.split(",")).anyMatch(VIDEO_DEMUXERS::contains);
+    }
+
+    /** FFmpeg's own words for the error code in javacv's message ("Invalid data found when processing input"). */
+    private static String ffmpegError(FrameGrabber.Exception e) {
+        Matcher m = FFMPEG_ERROR.matcher(String.valueOf(e.getMessage()));
+        if (!m.find()) {
+            return String.valueOf(e.getMessage());
+        }
+        byte[] text = new byte[256];
+        avutil.av_strerror(Integer.parseInt(m.group(1)), text, text.length);
+        int end = 0;
+        while (end < text.length && text[end] != 0) {
+            end++;
+        }
+        return "FFmpeg: " + new String(text, 0, end, StandardCharsets.UTF_8);
     }
 
     private static long size(Path video, String what) throws StageException.BadInput {
