@@ -40,7 +40,7 @@ final class RoleConstants {
     JsonNode node(String path) {
         JsonNode n = pre;
         for (String part : path.split("\\.")) {
-            n = n.path(part);
+            n = n.isArray() && part.matches("\\d+") ? n.path(Integer.parseInt(part)) : n.path(part);   // minSizes.0
         }
         return n;
     }
