@@ -31,7 +31,7 @@ public final class FaceBundles {
     }
 
     /** Parses what the face toolkit reads from each role it uses; throws a {@link BundleException} naming each bad field. */
-    static void checkRoleConstants(ModelBundle bundle) {
+    public static void checkRoleConstants(ModelBundle bundle) {
         if (bundle.roles().contains("detector")) {
             DetectorSpec.of(bundle.location(), bundle.model("detector"));
         }
