@@ -2,6 +2,7 @@ package dev.idstream.face;
 
 import dev.idstream.core.onnx.BundleModel;
 import dev.idstream.core.onnx.TensorSpec;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +30,13 @@ record DetectorSpec(DetectionDecoder decoder, Normalization normalization, Lette
         if (model.inputs().size() != 1) {
             c.problem("a detector takes one image input, bundle.json declares " + model.inputs().size());
         } else if (normalization != null && size[0] > 0) {
-            shapes.put(inputName, normalization.inputShape(1, size[0], size[1]));
+            long[] expected = normalization.inputShape(1, size[0], size[1]);
+            if (!fits(model.inputs().get(0).shape(), expected)) {
+                c.problem("input '" + inputName + "' is declared " + model.inputs().get(0).shapeText() + ", but preprocessing "
+                        + "(inputSize " + Arrays.toString(size) + ", layout " + c.textOr("layout", "NHWC") + ") means "
+                        + Arrays.toString(expected));
+            }
+            shapes.put(inputName, expected);
         }
         for (TensorSpec out : model.outputs()) {
             if (isFixed(c, out, size)) {
@@ -44,11 +51,24 @@ record DetectorSpec(DetectionDecoder decoder, Normalization normalization, Lette
         return new DetectorSpec(decoder, normalization, letterbox, size[0], size[1], inputName, shapes);
     }
 
+    /** A declared dimension may be dynamic (-1); a fixed one must match. */
+    private static boolean fits(long[] declared, long[] expected) {
+        if (declared.length != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < declared.length; i++) {
+            if (declared[i] >= 0 && declared[i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isFixed(RoleConstants c, TensorSpec out, int[] size) {
         for (long d : out.shape()) {
             if (d < 0) {
                 c.problem("output '" + out.name() + "' is declared " + out.shapeText() + "; the detector runs at a fixed size, "
-                        + "so declare the output's shape for inputSize " + java.util.Arrays.toString(size) + " (a declared size may fix a "
+                        + "so declare the output's shape for inputSize " + Arrays.toString(size) + " (a declared size may fix a "
                         + "dimension the graph leaves dynamic)");
                 return false;
             }
@@ -70,7 +90,7 @@ record DetectorSpec(DetectionDecoder decoder, Normalization normalization, Lette
         long declared = spec == null ? expected : spec.elementCount();   // a dynamic one is already reported
         if (declared != expected) {
             c.problem("output '" + name + "' holds " + declared + " values, the " + c.node("family").asText()
-                    + " decoder reads " + expected + " from it at inputSize " + java.util.Arrays.toString(size)
+                    + " decoder reads " + expected + " from it at inputSize " + Arrays.toString(size)
                     + " (check inputSize, strides/steps, anchors and keypoints)");
         }
     }

@@ -25,10 +25,6 @@ final class RoleConstants {
         return model;
     }
 
-    String role() {
-        return model.role();
-    }
-
     void problem(String message) {
         problems.add("role " + model.role() + ": " + message);
     }

@@ -280,6 +280,16 @@ class ProductionFaceBundleTest {
     }
 
     @Test
+    void shouldNameTheInputWhenLayoutContradictsTheDeclaredShape() {
+        TestBundleWriter bundle = retinaFaceBundle();
+        bundle.preprocessing("detector").put("layout", "NHWC");
+
+        assertThatThrownBy(() -> FaceBundles.load(bundle.write())).isInstanceOf(BundleException.class)
+                .hasMessageContaining("role detector: input 'input' is declared [1, 3, 96, 128], but preprocessing "
+                        + "(inputSize [96, 128], layout NHWC) means [1, 96, 128, 3]");
+    }
+
+    @Test
     void shouldNameTheMissingPriorConstantsWhenRetinaFaceBlockIsIncomplete() {
         TestBundleWriter bundle = retinaFaceBundle();
         bundle.preprocessing("detector").remove("variances");
