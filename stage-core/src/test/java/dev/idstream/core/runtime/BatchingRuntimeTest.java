@@ -102,7 +102,8 @@ class BatchingRuntimeTest {
             String tooLong = h.submit("shape=a " + "x".repeat(2001));
             String noFace = h.submit("shape=a noface");
             String ok2 = h.submit("shape=a");
-            List<String> wholeBatchFault = List.of(h.submit("shape=c batchboom"), h.submit("shape=c"), h.submit("shape=c"));
+            // polls of 4: [ok1, tooLong, noFace, ok2], [the whole-batch fault], [flaky, afterFlaky]
+            List<String> wholeBatchFault = List.of(h.submit("shape=c batchboom"), h.submit("shape=c"), h.submit("shape=c"), h.submit("shape=c"));
             String flaky = h.submit("shape=d transient=1");
             String afterFlaky = h.submit("shape=d");
             h.startBatching(h.config("b3").withRuntime(h.config("b3").runtime().withBatchMaxSize(4)));
@@ -115,7 +116,9 @@ class BatchingRuntimeTest {
             assertThat(results.failuresFor(noFace)).singleElement().extracting(StageFailed::getReason).isEqualTo(FailureReason.NO_FACE);
             assertThat(results.outputsFor(tooLong)).isEmpty();
             assertThat(results.outputsFor(noFace)).isEmpty();
-            for (String id : List.of(ok1, ok2, flaky, afterFlaky, wholeBatchFault.get(0), wholeBatchFault.get(1), wholeBatchFault.get(2))) {
+            List<String> succeeding = new ArrayList<>(List.of(ok1, ok2, flaky, afterFlaky));
+            succeeding.addAll(wholeBatchFault);
+            for (String id : succeeding) {
                 assertThat(results.outputsFor(id)).as("outputs of %s", id).hasSize(1);
                 assertThat(results.failuresFor(id)).as("failures of %s", id).isEmpty();
             }
