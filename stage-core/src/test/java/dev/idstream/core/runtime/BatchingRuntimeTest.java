@@ -131,6 +131,29 @@ class BatchingRuntimeTest {
         }
     }
 
+    @Test
+    void shouldCommitTheOthersAndFailOnlyThePoisonOutputWhenABatchCannotBeWrittenTogether(EmbeddedPipeline pipeline) throws Exception {
+        try (TransformHarness h = new TransformHarness(pipeline, 1)) {
+            String before = h.submit("shape=a");
+            String huge = h.submit("shape=a hugeoutput");
+            String after = h.submit("shape=a");
+            h.startBatching(h.config("b4").withRuntime(h.config("b4").runtime().withBatchMaxSize(4)));
+
+            TransformHarness.Results results = h.awaitSettled(List.of(before, huge, after));
+
+            assertThat(h.batchingStage.batches()).contains(List.of(before, huge, after));
+            assertThat(results.outputsFor(huge)).isEmpty();
+            assertThat(results.failuresFor(huge)).singleElement().satisfies(f -> {
+                assertThat(f.getReason()).isEqualTo(FailureReason.INTERNAL);
+                assertThat(f.getMessage()).contains("could not be written to Kafka").contains("RecordTooLargeException");
+            });
+            assertThat(results.outputsFor(before)).hasSize(1);
+            assertThat(results.outputsFor(after)).hasSize(1);
+            assertThat(h.stage.invocations(huge)).as("the step is not redone to retry the write").isEqualTo(1);
+            assertThat(committedOffsets(pipeline, h)).isEqualTo(endOffsets(pipeline, h, 1));
+        }
+    }
+
     /** kill -9 while a batch is mid-step; read_committed must never see part of a batch, and after a restart each request once. */
     @Test
     void shouldShowAllOrNoneOfABatchAndEachOutputOnceWhenTheProcessIsKilledMidBatchAndRestarted(EmbeddedPipeline pipeline)
