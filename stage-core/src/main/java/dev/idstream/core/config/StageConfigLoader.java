@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  * runtime.poll.timeout.ms              [200]
  * runtime.shutdown.grace.ms            [30000]
  * runtime.http.port                    [0 = any free port]
+ * runtime.batch.max.size               [4] inputs a batching stage (denoise) runs together; 1 = no batching
  * limits.max.image.bytes, limits.max.image.width, limits.max.image.height, limits.max.video.bytes,
  * limits.max.video.seconds, limits.max.prompt.chars, limits.max.frames, limits.max.steps, limits.max.width,
  * limits.max.height, limits.max.fps, limits.max.guidance.scale   [InputLimits.defaults()]
@@ -168,7 +169,8 @@ public final class StageConfigLoader {
                 millis("runtime.retry.max.backoff.ms", d.retryMaxBackoff()),
                 millis("runtime.poll.timeout.ms", d.pollTimeout()),
                 millis("runtime.shutdown.grace.ms", d.shutdownGrace()),
-                value("runtime.http.port", d.httpPort(), Integer::parseInt));
+                value("runtime.http.port", d.httpPort(), Integer::parseInt),
+                value("runtime.batch.max.size", d.batchMaxSize(), Integer::parseInt));
     }
 
     private InputLimits limits() {
