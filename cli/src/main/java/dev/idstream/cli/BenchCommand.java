@@ -1,5 +1,6 @@
 package dev.idstream.cli;
 
+import dev.idstream.cli.bench.BatchingBenchmark;
 import dev.idstream.cli.bench.GeneratorBenchmark;
 import dev.idstream.cli.bench.HopBenchmark;
 import dev.idstream.cli.bench.MetricsBenchmark;
@@ -13,10 +14,11 @@ import picocli.CommandLine.Parameters;
 /** Benchmarks that print numbers (never pass/fail): see README "Performance". */
 @Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
         + "generator (tiny generator on CPU: denoiser step vs PyTorch, requests, time outside ONNX Runtime), "
-        + "metrics (metrics-stage frames per second on a real clip).")
+        + "metrics (metrics-stage frames per second on a real clip), "
+        + "batching (denoise throughput of queued same-shape requests, batch 1 vs --batch).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "NAME", description = "hops | generator | metrics")
+    @Parameters(paramLabel = "NAME", description = "hops | generator | metrics | batching")
     String name;
 
     @Option(names = "--requests", defaultValue = "300")
@@ -32,11 +34,17 @@ final class BenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--runs", description = "generator: timed denoiser steps per runtime (default 20); metrics: timed runs, "
-            + "the first includes warm-up (default 2).")
+            + "the first includes warm-up (default 2); batching: rounds (default 3).")
     Integer runs;
 
     @Option(names = "--generation-requests", defaultValue = "5", description = "generator: timed requests (after one warm-up).")
     int generationRequests;
+
+    @Option(names = "--batch", defaultValue = "4", description = "batching: the batch size compared with 1.")
+    int batch;
+
+    @Option(names = "--batch-requests", defaultValue = "8", description = "batching: queued requests per round.")
+    int batchRequests;
 
     @Option(names = "--image", defaultValue = "../shared/data/portraits/d9.jpg", description = "generator: reference image.")
     Path image;
@@ -63,8 +71,13 @@ final class BenchCommand implements Callable<Integer> {
         if ("metrics".equals(name)) {
             return metrics();
         }
+        if ("batching".equals(name)) {
+            Logging.quiet();
+            BatchingBenchmark.run(threads, batchRequests, batch, runs == null ? 3 : runs, image, System.out);
+            return 0;
+        }
         if (!"hops".equals(name)) {
-            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops, generator, metrics");
+            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops, generator, metrics, batching");
         }
         Logging.quiet();
         System.out.println("pipeline overhead per stage hop (serde + Kafka transaction + S3 GET/PUT + read_committed), one at a time ...");

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "idstream", mixinStandardHelpOptions = true, version = "IDStream 0.1.0",
         description = "Identity-preserving text-to-video generation and evaluation on Kafka.",
         subcommands = {DemoCommand.class, UpCommand.class, StageCommand.class, SubmitCommand.class, StatusCommand.class,
-                TopicsCommand.class, BenchCommand.class, ModelsCommand.class, ReportCommand.class})
+                TopicsCommand.class, BenchCommand.class, ModelsCommand.class, FacesCommand.class, ReportCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -5,6 +5,7 @@ import dev.idstream.core.onnx.OnnxSession;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.face.FaceBundlePreparer;
+import dev.idstream.face.FaceBundles;
 import dev.idstream.face.ProjectPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,9 +60,15 @@ final class ModelsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Loads the bundle (sha256 of every file) and opens every role (declared inputs/outputs against the graph). */
+    /**
+     * Loads the bundle (sha256 of every file), checks a face bundle's role constants (detector family and its
+     * constants, identity and FID declarations) and opens every role (declared inputs/outputs against the graph).
+     */
     private static int verify(Path dir) {
         ModelBundle bundle = ModelBundle.load(dir);
+        if ("face".equals(bundle.kind())) {
+            FaceBundles.checkRoleConstants(bundle);
+        }
         OrtRuntime runtime = OrtRuntime.create(OrtSettings.defaults());
         for (String role : bundle.roles()) {
             try (OnnxSession session = bundle.open(runtime, role)) {

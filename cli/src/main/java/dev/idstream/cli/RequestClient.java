@@ -70,6 +70,12 @@ public final class RequestClient implements AutoCloseable {
         return artifacts.putFile(new ArtifactKey(requestId, "upload", "reference" + ext), image, contentType(ext));
     }
 
+    /** A video of the person, for the detect stage's multi-view face collection. */
+    public ArtifactRef uploadReferenceVideo(String requestId, Path video) throws Exception {
+        String ext = extension(video);
+        return artifacts.putFile(new ArtifactKey(requestId, "upload", "reference-video" + ext), video, contentType(ext));
+    }
+
     public GenerationRequested request(String requestId, ArtifactRef reference, GenerationParams params) {
         return GenerationRequested.newBuilder()
                 .setRequestId(requestId)
@@ -110,6 +116,10 @@ public final class RequestClient implements AutoCloseable {
             case ".jpg", ".jpeg" -> "image/jpeg";
             case ".png" -> "image/png";
             case ".webp" -> "image/webp";
+            case ".mp4", ".m4v" -> "video/mp4";
+            case ".mov" -> "video/quicktime";
+            case ".webm" -> "video/webm";
+            case ".mkv" -> "video/x-matroska";
             default -> "application/octet-stream";
         };
     }

@@ -5,6 +5,7 @@ import dev.idstream.core.config.StageConfig;
 import dev.idstream.core.serde.ConfluentEventSerde;
 import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.GenerationParams;
+import dev.idstream.events.GenerationRequested;
 import dev.idstream.events.VideoMetrics;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,16 +19,30 @@ final class Submission {
 
     static RequestClient.Outcome run(StageConfig config, Path image, GenerationParams params, Duration timeout,
             Path outputDir, PrintStream out) throws Exception {
+        return run(config, image, null, params, timeout, outputDir, out);
+    }
+
+    /** @param referenceVideo may be null; else a video of the person for the multi-view face collection */
+    static RequestClient.Outcome run(StageConfig config, Path image, Path referenceVideo, GenerationParams params, Duration timeout,
+            Path outputDir, PrintStream out) throws Exception {
         if (!Files.isRegularFile(image)) {
             throw new IllegalArgumentException("no such image file: " + image);
+        }
+        if (referenceVideo != null && !Files.isRegularFile(referenceVideo)) {
+            throw new IllegalArgumentException("no such video file: " + referenceVideo);
         }
         try (S3ArtifactStore artifacts = S3ArtifactStore.open(config.s3());
                 RequestClient client = new RequestClient(config.kafka().clientConfig(), new ConfluentEventSerde(config.registry()), artifacts);
                 RequestClient.Follower follower = client.follower()) {
             String requestId = RequestClient.newRequestId();
             ArtifactRef reference = client.upload(requestId, image);
-            client.publish(client.request(requestId, reference, params));
-            out.println("request " + requestId + " published (" + image.getFileName() + ", \"" + params.getPrompt() + "\")");
+            GenerationRequested request = client.request(requestId, reference, params);
+            if (referenceVideo != null) {
+                request.setReferenceVideo(client.uploadReferenceVideo(requestId, referenceVideo));
+            }
+            client.publish(request);
+            out.println("request " + requestId + " published (" + image.getFileName()
+                    + (referenceVideo != null ? " + " + referenceVideo.getFileName() : "") + ", \"" + params.getPrompt() + "\")");
             ProgressPrinter printer = new ProgressPrinter(out, System.console() != null);
             RequestClient.Outcome outcome = follower.await(requestId, timeout, printer);
             if (outcome.succeeded()) {

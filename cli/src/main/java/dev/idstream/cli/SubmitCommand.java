@@ -15,6 +15,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "Reference photo (JPEG, PNG or WebP) of one person.")
     Path image;
 
+    @Option(names = "--reference-video", paramLabel = "VIDEO",
+            description = "A video of the same person: detect adds the faces with the most different head poses (multi-view face set).")
+    Path referenceVideo;
+
     @Mixin
     GenerationOptions generation;
 
@@ -30,7 +34,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quiet();
-        var outcome = Submission.run(connection.load(), image, generation.toParams(), Duration.ofSeconds(timeoutSeconds), output, System.out);
+        var outcome = Submission.run(connection.load(), image, referenceVideo, generation.toParams(), Duration.ofSeconds(timeoutSeconds), output, System.out);
         return outcome.succeeded() ? 0 : 2;
     }
 }

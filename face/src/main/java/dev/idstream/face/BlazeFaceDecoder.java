@@ -1,34 +1,49 @@
 package dev.idstream.face;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.idstream.core.onnx.TensorBinding;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns BlazeFace's raw outputs into faces: anchor decoding (as MediaPipe / @vladmandic/human:
  * anchors on a 16x16 grid with 2 per cell and an 8x8 grid with 6 per cell, offsets in input
  * pixels), sigmoid scores, then weighted non-maximum suppression (MediaPipe's "WEIGHTED" mode: a
  * cluster of overlapping boxes is replaced by their score-weighted mean, keeping the top score).
+ * Constants: {@code anchors.strides}, {@code anchors.perCell}, {@code anchors.offset} (0.5), {@code keypoints},
+ * {@code outputs.logits} / {@code outputs.regressors} (output names).
  */
-final class BlazeFaceDecoder {
+final class BlazeFaceDecoder implements DetectionDecoder {
 
     private static final double LOGIT_CLIP = 100;   // MediaPipe's score_clipping_thresh
 
-    private final int inputSize;
     private final double[][] anchors;
     private final int keypoints;
+    private final String logitsName;
+    private final String regressorsName;
 
-    BlazeFaceDecoder(JsonNode preprocessing) {
-        this.inputSize = preprocessing.path("inputSize").get(0).asInt();
-        JsonNode a = preprocessing.path("anchors");
-        this.anchors = anchors(inputSize, ints(a.path("strides")), ints(a.path("perCell")), a.path("offset").asDouble(0.5));
-        this.keypoints = preprocessing.path("keypoints").size();
+    BlazeFaceDecoder(RoleConstants c, int inputHeight, int inputWidth) {
+        if (inputHeight != inputWidth) {
+            c.problem("preprocessing.inputSize must be square for blazeface, got [" + inputHeight + ", " + inputWidth + "]");
+        }
+        int[] strides = c.positiveInts("anchors.strides", -1, "anchor grid strides, e.g. [16, 32]");
+        int[] perCell = c.positiveInts("anchors.perCell", strides.length, "anchors per grid cell for each stride, e.g. [2, 6]");
+        double offset = c.node("anchors.offset").asDouble(0.5);
+        this.anchors = strides.length == perCell.length ? anchors(inputHeight, strides, perCell, offset) : new double[0][];
+        this.keypoints = c.keypointCount();
+        this.logitsName = c.textOr("outputs.logits", "logits");
+        this.regressorsName = c.textOr("outputs.regressors", "regressors");
     }
 
-    int anchorCount() {
-        return anchors.length;
+    @Override
+    public Map<String, Long> outputSizes() {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        sizes.put(logitsName, (long) anchors.length);
+        sizes.put(regressorsName, (long) anchors.length * (4 + 2L * keypoints));
+        return sizes;
     }
 
     static double[][] anchors(int inputSize, int[] strides, int[] perCell, double offset) {
@@ -46,12 +61,9 @@ final class BlazeFaceDecoder {
         return list.toArray(double[][]::new);
     }
 
-    private static int[] ints(JsonNode array) {
-        int[] v = new int[array.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = array.get(i).asInt();
-        }
-        return v;
+    @Override
+    public List<Detection> candidates(TensorBinding outputs, double minScore) {
+        return candidates(outputs.floats(logitsName), outputs.floats(regressorsName), minScore);
     }
 
     /** All candidates above {@code minScore}, in model-input pixel coordinates. */
@@ -76,6 +88,11 @@ final class BlazeFaceDecoder {
             out.add(new Detection(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, k));
         }
         return out;
+    }
+
+    @Override
+    public List<Detection> suppress(List<Detection> candidates, double iouThreshold, int maxFaces) {
+        return weightedNms(candidates, iouThreshold, maxFaces);
     }
 
     static List<Detection> weightedNms(List<Detection> candidates, double iouThreshold, int maxFaces) {

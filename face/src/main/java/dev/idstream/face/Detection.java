@@ -3,8 +3,10 @@ package dev.idstream.face;
 /**
  * One detected face in original-image coordinates (continuous pixels: pixel i spans [i, i+1)).
  *
- * @param keypoints BlazeFace's 6 points, each {x, y}: eye on the image's left, eye on the image's
- *                  right, nose tip, mouth centre, ear (tragion) on the image's left, on the image's right
+ * @param keypoints the detector's points, each {x, y}, in the order of the bundle's {@code keypoints} list; the
+ *                  first two are always the eye on the image's left and the eye on the image's right. BlazeFace:
+ *                  eyes, nose tip, mouth centre, ears (tragion); SCRFD and RetinaFace: eyes, nose tip, mouth
+ *                  corner on the image's left, on the image's right
  */
 public record Detection(double x0, double y0, double x1, double y1, double score, double[][] keypoints) {
 

@@ -10,10 +10,10 @@ public final class FaceAligner {
     private FaceAligner() {
     }
 
-    /** The aligned {@code size x size} crop; outside the image is filled with grey 127. */
+    /** The aligned {@code size x size} crop; outside the image is filled with the template's fill (grey 127 by default). */
     public static RgbImage align(RgbImage image, FivePoints points, AlignmentTemplate template, int size) {
         Affine cropToImage = similarity(template.scaled(size), points.points());
-        return image.crop(cropToImage, size, size, 127f);
+        return image.crop(cropToImage, size, size, template.fill());
     }
 
     /** Least-squares similarity {@code src -> dst} (no reflection). */

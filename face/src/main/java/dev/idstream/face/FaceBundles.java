@@ -11,7 +11,11 @@ public final class FaceBundles {
     private FaceBundles() {
     }
 
-    /** Loads and verifies the bundle in {@code folder}; a missing bundle names the command that prepares it. */
+    /**
+     * Loads and verifies the bundle in {@code folder} (hashes, manifest), and checks the face roles' constants
+     * (detector family and its constants, identity and FID input/output declarations) without opening a model;
+     * a missing bundle names the command that prepares it.
+     */
     public static ModelBundle load(Path folder) {
         if (!Files.isRegularFile(folder.resolve("bundle.json"))) {
             throw new IllegalStateException("no face bundle in " + folder + " (models.face.bundle): './idstream models prepare' "
@@ -22,7 +26,21 @@ public final class FaceBundles {
         if (!"face".equals(bundle.kind())) {
             throw new BundleException(bundle.location(), java.util.List.of("kind is '" + bundle.kind() + "', a face bundle is needed"));
         }
+        checkRoleConstants(bundle);
         return bundle;
+    }
+
+    /** Parses what the face toolkit reads from each role it uses; throws a {@link BundleException} naming each bad field. */
+    public static void checkRoleConstants(ModelBundle bundle) {
+        if (bundle.roles().contains("detector")) {
+            DetectorSpec.of(bundle.location(), bundle.model("detector"));
+        }
+        if (bundle.roles().contains("identity")) {
+            FaceEmbedder.Spec.of(bundle);
+        }
+        if (bundle.roles().contains("fid_features")) {
+            InceptionFeatures.spec(bundle);
+        }
     }
 
     /**

@@ -1,20 +1,20 @@
 package dev.idstream.face;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.idstream.core.onnx.BundleModel;
 import dev.idstream.core.onnx.ModelBundle;
 import dev.idstream.core.onnx.OnnxSession;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.TensorBinding;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * BlazeFace detection on a whole image: the image is letterboxed (aspect kept, centred, black
- * borders) into the 256x256 input, decoded and suppressed, and mapped back to image coordinates.
- * Thresholds come from the bundle's {@code config.detector} unless given. Thread-safe (serialised).
+ * Face detection on a whole image with the detector the bundle declares ({@code preprocessing.family}:
+ * BlazeFace, SCRFD or RetinaFace): the image is letterboxed (aspect kept, black borders; centred or top-left,
+ * {@code preprocessing.letterbox}) into the model's fixed input, decoded and suppressed, and mapped back to
+ * image coordinates. Thresholds come from the bundle's {@code config.detector} unless given.
+ * Thread-safe (serialised).
  */
 public final class FaceDetector implements AutoCloseable {
 
@@ -25,53 +25,46 @@ public final class FaceDetector implements AutoCloseable {
         }
     }
 
+    private final DetectorSpec spec;
+    private final String family;
+    private final Settings settings;
     private final OnnxSession session;
     private final TensorBinding binding;
-    private final Normalization normalization;
-    private final BlazeFaceDecoder decoder;
-    private final int inputSize;
-    private final Settings settings;
-    private final String inputName;
-    private final String logitsName;
-    private final String regressorsName;
 
     public FaceDetector(ModelBundle bundle, OrtRuntime runtime) {
         this(bundle, runtime, Settings.of(bundle.config().path("detector")));
     }
 
     public FaceDetector(ModelBundle bundle, OrtRuntime runtime, Settings settings) {
-        BundleModel model = bundle.model("detector");
-        JsonNode pre = model.preprocessing();
-        if (!pre.path("family").asText().equals("blazeface")) {
-            throw new IllegalArgumentException("detector family " + pre.path("family") + " is not supported (supported: blazeface)");
-        }
+        this.spec = DetectorSpec.of(bundle.location(), bundle.model("detector"));
+        this.family = bundle.model("detector").preprocessing().path("family").asText();
         this.settings = settings;
-        this.inputSize = pre.path("inputSize").get(0).asInt();
-        this.normalization = Normalization.of(pre);
-        this.decoder = new BlazeFaceDecoder(pre);
-        this.inputName = model.inputs().get(0).name();
-        this.logitsName = pre.path("outputs").path("logits").asText("logits");
-        this.regressorsName = pre.path("outputs").path("regressors").asText("regressors");
         this.session = bundle.open(runtime, "detector");
-        this.binding = session.bind(Map.of(inputName, new long[] {1, inputSize, inputSize, 3}));
+        try {
+            this.binding = session.bind(spec.bindingShapes());
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
     }
 
     public Settings settings() {
         return settings;
     }
 
+    /** The detector family the bundle declares: blazeface, scrfd or retinaface. */
+    public String family() {
+        return family;
+    }
+
     /** All faces, highest score first. */
     public synchronized List<Detection> detect(RgbImage image) {
-        double scale = (double) inputSize / Math.max(image.width(), image.height());
-        double ox = (inputSize - image.width() * scale) / 2;
-        double oy = (inputSize - image.height() * scale) / 2;
-        Affine imageToInput = new Affine(scale, 0, ox, 0, scale, oy);
-        Affine inputToImage = imageToInput.inverse();
-        RgbImage input = image.crop(inputToImage, inputSize, inputSize, 0f);
-        normalization.apply(input, binding.floats(inputName));
+        Affine inputToImage = spec.imageToInput(image.width(), image.height()).inverse();
+        RgbImage input = image.crop(inputToImage, spec.inputWidth(), spec.inputHeight(), 0f);
+        spec.normalization().apply(input, binding.floats(spec.inputName()));
         binding.run();
-        List<Detection> candidates = decoder.candidates(binding.floats(logitsName), binding.floats(regressorsName), settings.minScore());
-        return BlazeFaceDecoder.weightedNms(candidates, settings.iouThreshold(), settings.maxFaces())
+        List<Detection> candidates = spec.decoder().candidates(binding, settings.minScore());
+        return spec.decoder().suppress(candidates, settings.iouThreshold(), settings.maxFaces())
                 .stream().map(d -> d.mapped(inputToImage)).toList();
     }
 

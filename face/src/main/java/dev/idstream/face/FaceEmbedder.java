@@ -1,7 +1,5 @@
 package dev.idstream.face;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.idstream.core.onnx.BundleModel;
 import dev.idstream.core.onnx.ModelBundle;
 import dev.idstream.core.onnx.OnnxSession;
 import dev.idstream.core.onnx.OrtRuntime;
@@ -11,7 +9,8 @@ import java.nio.FloatBuffer;
 /**
  * Identity embeddings, L2-normalised so that cosine similarity is a dot product. Faces are aligned
  * to the template the bundle declares for the model ({@code preprocessing.alignment}; ArcFace's if
- * none) at the model's input size. Thread-safe (serialised).
+ * none) at the model's (square) input size; normalization, layout and the embedding's length
+ * ({@code embeddingSize}) come from the bundle too. Thread-safe (serialised).
  */
 public final class FaceEmbedder implements AutoCloseable {
 
@@ -22,17 +21,45 @@ public final class FaceEmbedder implements AutoCloseable {
     private final int inputSize;
     private final String inputName;
     private final String outputName;
+    private final int embeddingSize;
 
     public FaceEmbedder(ModelBundle bundle, OrtRuntime runtime) {
-        BundleModel model = bundle.model("identity");
-        JsonNode pre = model.preprocessing();
-        this.inputSize = pre.path("inputSize").get(0).asInt();
-        this.normalization = Normalization.of(pre);
-        this.template = pre.has("alignment") ? AlignmentTemplate.of(pre.path("alignment")) : AlignmentTemplate.ARCFACE;
-        this.inputName = model.inputs().get(0).name();
-        this.outputName = pre.path("outputs").path("embedding").asText(model.outputs().get(0).name());
+        Spec spec = Spec.of(bundle);
+        this.inputSize = spec.image().height();
+        this.normalization = spec.image().normalization();
+        this.template = spec.template();
+        this.inputName = spec.image().inputName();
+        this.outputName = spec.image().outputName();
+        this.embeddingSize = spec.image().outputSize();
         this.session = bundle.open(runtime, "identity");
-        this.binding = session.bindBatch(1);
+        try {
+            this.binding = session.bindBatch(1);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** The identity role's bundle.json entry, checked: every problem is reported at once, naming its field. */
+    record Spec(ImageModelSpec image, AlignmentTemplate template) {
+        static Spec of(ModelBundle bundle) {
+            RoleConstants c = new RoleConstants(bundle.model("identity"));
+            ImageModelSpec image = ImageModelSpec.of(c, "embedding", "embeddingSize", "the embedding's length, 512 for ArcFace");
+            if (image.height() != image.width()) {
+                c.problem("preprocessing.inputSize must be square for an aligned face crop, got [" + image.height() + ", "
+                        + image.width() + "]");
+            }
+            AlignmentTemplate template = AlignmentTemplate.ARCFACE;
+            if (c.has("alignment")) {
+                try {
+                    template = AlignmentTemplate.of(c.node("alignment"));
+                } catch (IllegalArgumentException e) {
+                    c.problem(e.getMessage());
+                }
+            }
+            c.throwIfAny(bundle.location());
+            return new Spec(image, template);
+        }
     }
 
     public AlignmentTemplate template() {
@@ -41,6 +68,11 @@ public final class FaceEmbedder implements AutoCloseable {
 
     public int inputSize() {
         return inputSize;
+    }
+
+    /** Length of the embeddings this model gives (bundle.json {@code embeddingSize}). */
+    public int embeddingSize() {
+        return embeddingSize;
     }
 
     /** Aligns the face given by its five points and embeds it. */

@@ -1,36 +1,55 @@
 package dev.idstream.face;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.FloatBuffer;
 
 /**
- * A model's input normalization, {@code (pixel - mean[c]) / std[c]} per RGB channel, read from the
- * role's {@code preprocessing} in bundle.json ({@code mean}, {@code std}, {@code colorOrder}).
+ * A model's input normalization, {@code (pixel - mean[c]) / std[c]} per model channel, read from the
+ * role's {@code preprocessing} in bundle.json ({@code mean}, {@code std}, {@code colorOrder}, {@code layout}).
+ * {@code mean}/{@code std} are in the model's channel order (for a BGR model, B first).
+ *
+ * @param channelsFirst NCHW input (PyTorch exports: SCRFD, ArcFace, pytorch-fid) rather than NHWC (TFJS/Keras)
  */
-public record Normalization(float[] mean, float[] std, boolean bgr) {
+public record Normalization(float[] mean, float[] std, boolean bgr, boolean channelsFirst) {
 
     public static Normalization of(JsonNode preprocessing) {
         float[] mean = triple(preprocessing.path("mean"), "mean");
         float[] std = triple(preprocessing.path("std"), "std");
         String order = preprocessing.path("colorOrder").asText("RGB");
         if (!order.equals("RGB") && !order.equals("BGR")) {
-            throw new IllegalArgumentException("preprocessing colorOrder must be RGB or BGR, got " + order);
+            throw new IllegalArgumentException("preprocessing.colorOrder must be RGB or BGR, got " + order);
         }
-        if (!preprocessing.path("layout").asText("NHWC").equals("NHWC")) {
-            throw new IllegalArgumentException("only NHWC model inputs are supported, got " + preprocessing.path("layout"));
+        String layout = preprocessing.path("layout").asText("NHWC");
+        if (!layout.equals("NHWC") && !layout.equals("NCHW")) {
+            throw new IllegalArgumentException("preprocessing.layout must be NHWC or NCHW, got " + layout);
         }
-        return new Normalization(mean, std, order.equals("BGR"));
+        return new Normalization(mean, std, order.equals("BGR"), layout.equals("NCHW"));
     }
 
     private static float[] triple(JsonNode node, String name) {
         if (!node.isArray() || node.size() != 3) {
-            throw new IllegalArgumentException("preprocessing " + name + " must be 3 numbers, got " + node);
+            throw new IllegalArgumentException("preprocessing." + name + " must be 3 numbers, got " + node);
         }
         return new float[] {(float) node.get(0).asDouble(), (float) node.get(1).asDouble(), (float) node.get(2).asDouble()};
     }
 
-    /** Writes the normalized image into {@code out} (NHWC, float32 arithmetic) starting at {@code offset}. */
-    public void apply(RgbImage image, java.nio.FloatBuffer out) {
+    /** The model input's shape for {@code batch} images of {@code height x width}, in this layout. */
+    public long[] inputShape(long batch, int height, int width) {
+        return channelsFirst ? new long[] {batch, 3, height, width} : new long[] {batch, height, width, 3};
+    }
+
+    /** Writes the normalized image into {@code out} from its position, in this layout (float32 arithmetic). */
+    public void apply(RgbImage image, FloatBuffer out) {
         float[] d = image.data();
+        if (channelsFirst) {
+            for (int c = 0; c < 3; c++) {
+                int src = bgr ? 2 - c : c;
+                for (int i = 0; i < d.length; i += 3) {
+                    out.put((d[i + src] - mean[c]) / std[c]);
+                }
+            }
+            return;
+        }
         for (int i = 0; i < d.length; i += 3) {
             for (int c = 0; c < 3; c++) {
                 int src = bgr ? 2 - c : c;
@@ -41,7 +60,7 @@ public record Normalization(float[] mean, float[] std, boolean bgr) {
 
     public float[] apply(RgbImage image) {
         float[] out = new float[image.data().length];
-        apply(image, java.nio.FloatBuffer.wrap(out));
+        apply(image, FloatBuffer.wrap(out));
         return out;
     }
 }

@@ -1,6 +1,6 @@
 package dev.idstream.report;
 
-import dev.idstream.metrics.VideoReader;
+import dev.idstream.face.video.VideoReader;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

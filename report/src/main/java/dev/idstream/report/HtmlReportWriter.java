@@ -217,8 +217,8 @@ public final class HtmlReportWriter {
     private static void paperReference(StringBuilder h) {
         h.append("<section class=\"paper\">\n<h2>Paper reference values <span class=\"badge warn-badge\">not comparable</span></h2>\n"
                 + "<p>The FantasyID paper's Table 2, for orientation only. It was measured with the paper's evaluator, "
-                + "not ours: our identity model is the 128-d dlib ResNet and our Inception features are FID-like, so "
-                + "these numbers cannot be compared with the tables above.</p>\n"
+                + "not ours: the default IDStream evaluator uses the 128-d dlib ResNet identity model and FID-like "
+                + "Inception features, so these numbers cannot be compared with the tables above.</p>\n"
                 + "<table class=\"scores paper-table\"><thead><tr><th class=\"left\">Method (paper)</th><th>RS</th><th>IFS</th>"
                 + "<th>FID</th><th>FM</th></tr></thead><tbody>\n");
         for (PaperReference.Row r : PaperReference.TABLE_2) {

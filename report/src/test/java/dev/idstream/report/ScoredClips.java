@@ -15,7 +15,7 @@ import dev.idstream.face.FaceBundles;
 import dev.idstream.face.ProjectPaths;
 import dev.idstream.face.RgbImage;
 import dev.idstream.metrics.MetricsStage;
-import dev.idstream.metrics.VideoReader;
+import dev.idstream.face.video.VideoReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.idstream.denoise;
 
-import dev.idstream.core.Stage;
+import dev.idstream.core.BatchingStage;
 import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
@@ -16,15 +16,19 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
  * denoise: the DiT loop of the generator bundle ({@link VideoDenoiser}) on the request's V_F and reference image;
  * writes the latents {@code [F', C, h, w]} as safetensors tensor {@code latents} and reports progress per step.
- * The bundle is {@link GeneratorBundle#defaultLocation()}, loaded on first use.
+ * The bundle is {@link GeneratorBundle#defaultLocation()}, loaded on first use. Requests of one shape that are
+ * queued together run through the DiT in one batch ({@link VideoDenoiser#generateBatch}, {@code runtime.batch.max.size}).
  */
-public final class DenoiseStage implements Stage<TokensFused, LatentsDenoised> {
+public final class DenoiseStage implements BatchingStage<TokensFused, LatentsDenoised> {
 
     private final LazyGeneratorBundle bundle;
 
@@ -73,23 +77,74 @@ public final class DenoiseStage implements Stage<TokensFused, LatentsDenoised> {
     @Override
     public LatentsDenoised process(TokensFused in, StageContext ctx) throws Exception {
         GeneratorBundle generator = bundle.get();
+        VideoDenoiser.Job job = job(in, ctx, generator);
+        VideoDenoiser.Result result = new VideoDenoiser(generator).generate(job.request(), job.idTokens(), job.reference(), job.listener());
+        return output(in, ctx, generator, result);
+    }
+
+    /** Requests run through the DiT together when their latent shape and step count match; guidance is per row. */
+    @Override
+    public Object batchKey(TokensFused in) {
+        return request(in.getParams()).shape();
+    }
+
+    @Override
+    public List<Result<LatentsDenoised>> processBatch(List<TokensFused> inputs, List<StageContext> contexts) throws Exception {
+        GeneratorBundle generator = bundle.get();
+        List<Result<LatentsDenoised>> results = new ArrayList<>(Collections.nCopies(inputs.size(), null));
+        List<VideoDenoiser.Job> jobs = new ArrayList<>();
+        List<Integer> jobInput = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            try {
+                jobs.add(job(inputs.get(i), contexts.get(i), generator));
+                jobInput.add(i);
+            } catch (StageException e) {
+                results.set(i, Result.failed(e)); // this request's artifacts are bad or unreachable: it leaves the batch
+            }
+        }
+        if (!jobs.isEmpty()) {
+            List<VideoDenoiser.Outcome> outcomes = new VideoDenoiser(generator).generateBatch(jobs);
+            for (int j = 0; j < jobs.size(); j++) {
+                int i = jobInput.get(j);
+                VideoDenoiser.Outcome outcome = outcomes.get(j);
+                if (outcome.failure() != null) {
+                    results.set(i, Result.failed(outcome.failure()));
+                    continue;
+                }
+                try {
+                    results.set(i, Result.of(output(inputs.get(i), contexts.get(i), generator, outcome.result())));
+                } catch (StageException e) {
+                    results.set(i, Result.failed(e));
+                }
+            }
+        }
+        return results;
+    }
+
+    /** Reads the request's V_F and reference image; its listener publishes progress and stops on cancellation. */
+    private static VideoDenoiser.Job job(TokensFused in, StageContext ctx, GeneratorBundle generator) throws StageException {
         Tensor idTokens = idTokens(ctx.artifacts().getTensors(in.getIdTokens()), generator);
         BufferedImage reference = readImage(ctx.artifacts().get(in.getReferenceImage()));
-        GenerationParams p = in.getParams();
-        VideoDenoiser.Result result = new VideoDenoiser(generator).generate(
-                new VideoDenoiser.Request(p.getPrompt(), p.getNegativePrompt(), p.getSeed(), p.getFrames(),
-                        p.getWidth(), p.getHeight(), p.getSteps(), p.getGuidanceScale()),
-                idTokens, reference, (step, total) -> {
-                    if (ctx.cancelled()) {
-                        throw new StageException.Transient("denoising cancelled after step " + step + "/" + total, null);
-                    }
-                    ctx.progress(step, total, "step " + step + "/" + total);
-                });
+        return new VideoDenoiser.Job(request(in.getParams()), idTokens, reference, (step, total) -> {
+            if (ctx.cancelled()) {
+                throw new StageException.Transient("denoising cancelled after step " + step + "/" + total, null);
+            }
+            ctx.progress(step, total, "step " + step + "/" + total);
+        });
+    }
+
+    private static VideoDenoiser.Request request(GenerationParams p) {
+        return new VideoDenoiser.Request(p.getPrompt(), p.getNegativePrompt(), p.getSeed(), p.getFrames(), p.getWidth(), p.getHeight(),
+                p.getSteps(), p.getGuidanceScale());
+    }
+
+    private static LatentsDenoised output(TokensFused in, StageContext ctx, GeneratorBundle generator, VideoDenoiser.Result result)
+            throws StageException {
         return LatentsDenoised.newBuilder()
                 .setRequestId(in.getRequestId())
                 .setTraceparent(ctx.traceparent())
                 .setCreatedAt(Instant.now())
-                .setParams(p)
+                .setParams(in.getParams())
                 .setReference(in.getReference())
                 .setReferenceImage(in.getReferenceImage())
                 .setLatents(ctx.artifacts().putTensors(ctx.key("latents.safetensors"), Map.of("latents", result.latents())))

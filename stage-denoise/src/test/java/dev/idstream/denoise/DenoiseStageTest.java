@@ -2,6 +2,8 @@ package dev.idstream.denoise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idstream.core.BatchingStage;
+import dev.idstream.core.StageException;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
@@ -17,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +65,35 @@ class DenoiseStageTest {
         Tensor latents = context.artifacts().getTensors(a.getLatents()).get("latents");
         assertThat(latents.shape()).containsExactly(3, 4, 8, 12);
         assertThat(a.getGenerator()).isEqualTo("idstream-generator-tiny 0.1.0");
+    }
+
+    @Test
+    void shouldWriteTheLatentsOfEachRequestAloneAndFailOnlyTheBadOneWhenRunAsABatch() throws Exception {
+        TokensFused a = tokens("batch-a", 11);
+        TokensFused b = tokens("batch-b", 12);
+        TokensFused bad = TokensFused.newBuilder(tokens("batch-bad", 13)).setIdTokens(a.getReferenceImage()).build();
+        assertThat(stage.batchKey(a)).isEqualTo(stage.batchKey(b));
+
+        List<BatchingStage.Result<LatentsDenoised>> results = stage.processBatch(List.of(a, bad, b), List.of(
+                context.request("batch-a", "denoise"), context.request("batch-bad", "denoise"), context.request("batch-b", "denoise")));
+
+        assertThat(results).hasSize(3);
+        assertThat(results.get(1).failure()).isInstanceOf(StageException.BadInput.class);
+        LatentsDenoised aloneA = stage.process(a, context.request("batch-a", "denoise"));
+        LatentsDenoised aloneB = stage.process(b, context.request("batch-b", "denoise"));
+        assertThat(results.get(0).output().getLatents().getSha256()).isEqualTo(aloneA.getLatents().getSha256());
+        assertThat(results.get(2).output().getLatents().getSha256()).isEqualTo(aloneB.getLatents().getSha256());
+    }
+
+    @Test
+    void shouldNotBatchRequestsWhenTheirStepsDiffer() throws Exception {
+        TokensFused eight = tokens("key-8", 1);
+        TokensFused four = TokensFused.newBuilder(eight).setParams(GenerationParams.newBuilder(eight.getParams()).setSteps(4).build()).build();
+        TokensFused otherGuidance = TokensFused.newBuilder(eight)
+                .setParams(GenerationParams.newBuilder(eight.getParams()).setGuidanceScale(1.5f).setSeed(99).setPrompt("x").build()).build();
+
+        assertThat(stage.batchKey(four)).isNotEqualTo(stage.batchKey(eight));
+        assertThat(stage.batchKey(otherGuidance)).as("guidance, seed and prompt are per row").isEqualTo(stage.batchKey(eight));
     }
 
     private static TokensFused tokens(String id, long seed) throws Exception {

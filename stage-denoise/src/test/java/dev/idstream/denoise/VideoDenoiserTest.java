@@ -72,6 +72,53 @@ class VideoDenoiserTest {
     }
 
     @Test
+    void shouldGiveEachRequestByteIdenticalLatentsWhenItRunsInABatchInsteadOfAlone() throws Exception {
+        List<VideoDenoiser.Request> requests = List.of(request(42),
+                new VideoDenoiser.Request("a person waving", "blurry", 7, 9, 96, 64, 4, 3.5f),
+                new VideoDenoiser.Request("", "", 42, 9, 96, 64, 4, 0f));
+        List<VideoDenoiser.Job> jobs = requests.stream().map(r -> new VideoDenoiser.Job(r, idTokens, reference(), (s, n) -> { })).toList();
+
+        List<VideoDenoiser.Outcome> batched = new VideoDenoiser(bundle).generateBatch(jobs);
+
+        assertThat(batched).hasSize(3);
+        for (int i = 0; i < requests.size(); i++) {
+            assertThat(batched.get(i).failure()).isNull();
+            assertThat(bytes(batched.get(i).result())).as("request %d batched vs alone", i).isEqualTo(bytes(generate(requests.get(i))));
+        }
+        assertThat(bytes(batched.get(0).result())).isNotEqualTo(bytes(batched.get(2).result()));
+    }
+
+    @Test
+    void shouldDropOnlyTheRequestWhoseListenerThrowsWhenItRunsInABatch() throws Exception {
+        List<String> steps = new ArrayList<>();
+        VideoDenoiser.StepListener cancelAtTwo = (s, n) -> {
+            steps.add("b" + s);
+            if (s == 2) {
+                throw new StageException.Transient("cancelled", null);
+            }
+        };
+        List<VideoDenoiser.Outcome> batched = new VideoDenoiser(bundle).generateBatch(List.of(
+                new VideoDenoiser.Job(request(1), idTokens, reference(), (s, n) -> steps.add("a" + s)),
+                new VideoDenoiser.Job(request(2), idTokens, reference(), cancelAtTwo),
+                new VideoDenoiser.Job(request(3), idTokens, reference(), (s, n) -> steps.add("c" + s))));
+
+        assertThat(batched.get(1).failure()).hasMessage("cancelled");
+        assertThat(batched.get(1).result()).isNull();
+        assertThat(steps).containsExactly("a1", "b1", "c1", "a2", "b2", "c2", "a3", "c3", "a4", "c4");
+        assertThat(bytes(batched.get(0).result())).isEqualTo(bytes(generate(request(1))));
+        assertThat(bytes(batched.get(2).result())).isEqualTo(bytes(generate(request(3))));
+    }
+
+    @Test
+    void shouldRefuseABatchWhenItsRequestsDifferInShape() {
+        VideoDenoiser.Request longer = new VideoDenoiser.Request("p", "", 1, 13, 96, 64, 4, 6f);
+        assertThatThrownBy(() -> new VideoDenoiser(bundle).generateBatch(List.of(
+                new VideoDenoiser.Job(request(1), idTokens, reference(), (s, n) -> { }),
+                new VideoDenoiser.Job(longer, idTokens, reference(), (s, n) -> { }))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a batch needs one shape");
+    }
+
+    @Test
     void shouldFailClearlyWhenTheShapeDoesNotFitTheBundle() {
         assertThatThrownBy(() -> GenerationShapeCheck.check(params(0, 96, 64, 8), bundle))
                 .isInstanceOf(StageException.BadInput.class)
@@ -93,6 +140,10 @@ class VideoDenoiserTest {
     private static GenerationParams params(int frames, int width, int height, int steps) {
         return GenerationParams.newBuilder().setPrompt("p").setFrames(frames).setWidth(width).setHeight(height)
                 .setSteps(steps).build();
+    }
+
+    private static byte[] bytes(VideoDenoiser.Result result) {
+        return Safetensors.write(java.util.Map.of("latents", result.latents()));
     }
 
     private static VideoDenoiser.Result generate(VideoDenoiser.Request r) throws Exception {

@@ -10,6 +10,7 @@ import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.validation.RequestValidator;
 import dev.idstream.events.ArtifactRef;
+import dev.idstream.events.DetectedFace;
 import dev.idstream.events.FaceDetected;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationRequested;
@@ -20,24 +21,29 @@ import dev.idstream.face.FaceBundles;
 import dev.idstream.face.RgbImage;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * detect: validates the request and its reference image, finds the face (BlazeFace confirmed by FaceMesh), and
  * writes what later stages need: the upright image, aligned crops, the 3D mesh; emits {@code FaceDetected} with box,
- * five points and head pose. The face bundle is loaded once per stage instance.
+ * five points and head pose. A request with a reference video or further reference views gets a multi-view face
+ * set (FantasyID §3.2, {@link MultiViewFaces}): the main face first, then the faces with the most different head
+ * poses. The face bundle is loaded once per stage instance.
  */
 public final class DetectStage implements Stage<GenerationRequested, FaceDetected> {
 
     private final FaceAnalyzer analyzer;
     private final FacePolicy policy;
     private final FaceArtifacts faceArtifacts;
+    private final MultiViewFaces multiView;
 
     public DetectStage(ModelBundle bundle, OrtRuntime runtime, FaceSettings settings) {
         this.analyzer = new FaceAnalyzer(bundle, runtime);
         this.policy = new FacePolicy(settings.multipleFaces(), settings.minFaceSize());
         this.faceArtifacts = new FaceArtifacts(analyzer.embedder());
+        this.multiView = new MultiViewFaces(analyzer, policy, settings.multiView(), faceArtifacts);
     }
 
     /** The stage as deployed: the configured face bundle (prepared first if it is the default and absent). */
@@ -78,10 +84,11 @@ public final class DetectStage implements Stage<GenerationRequested, FaceDetecte
             throw new StageException.BadInput(FailureReason.LIMIT_EXCEEDED, String.format(
                     "the reference image is %,d bytes, the limit is %,d bytes", size, ctx.limits().maxImageBytes()));
         }
+        multiView.validate(request, ctx);
     }
 
     @Override
-    public FaceDetected process(GenerationRequested request, StageContext ctx) throws StageException {
+    public FaceDetected process(GenerationRequested request, StageContext ctx) throws Exception {
         BufferedImage upright = new ReferenceImageDecoder(ctx.limits()).decode(ctx.artifacts().get(request.getReference()));
         RgbImage image = RgbImage.of(upright);
 
@@ -90,6 +97,10 @@ public final class DetectStage implements Stage<GenerationRequested, FaceDetecte
                 .toList();
         AnalyzedFace chosen = policy.choose(faces);
 
+        List<DetectedFace> faceSet = new ArrayList<>(List.of(faceArtifacts.write(image, chosen, ctx)));
+        if (MultiViewFaces.requested(request)) {
+            faceSet.addAll(multiView.collect(request, chosen, ctx));
+        }
         ArtifactRef png = ctx.artifacts().put(ctx.key("image.png"), FaceArtifacts.png(upright), "image/png");
         return FaceDetected.newBuilder()
                 .setRequestId(request.getRequestId())
@@ -99,7 +110,7 @@ public final class DetectStage implements Stage<GenerationRequested, FaceDetecte
                 .setReference(request.getReference())
                 .setImage(png)
                 .setFacesFound(faces.size())
-                .setFaces(List.of(faceArtifacts.write(image, chosen, ctx)))
+                .setFaces(faceSet)
                 .build();
     }
 

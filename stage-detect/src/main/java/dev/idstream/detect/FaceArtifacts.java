@@ -5,7 +5,6 @@ import dev.idstream.core.StageException;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.DetectedFace;
-import dev.idstream.face.AlignmentTemplate;
 import dev.idstream.face.AnalyzedFace;
 import dev.idstream.face.Detection;
 import dev.idstream.face.FaceAligner;
@@ -22,28 +21,25 @@ import javax.imageio.ImageIO;
 /** Writes one face's artifacts (aligned crops, mesh) and describes it as a {@link DetectedFace}. */
 final class FaceArtifacts {
 
-    /** The generator's image branch takes a 512×512 aligned face, as FantasyID's preprocessing (facexlib) makes it. */
-    static final int GENERATOR_CROP_SIZE = 512;
-
-    /**
-     * facexlib's 512×512 five-point template (FaceRestoreHelper, used by FantasyID and ConsisID), pixel-index
-     * values +0.5, as fractions of the crop: more context around the face than ArcFace's tight template.
-     */
-    static final AlignmentTemplate GENERATOR_TEMPLATE = fromPixels512(new double[][] {
-            {192.98138, 239.94708}, {318.90277, 240.19360}, {256.63416, 314.01935}, {201.26117, 371.41043}, {313.08905, 371.15118}});
-
     private final FaceEmbedder embedder;
 
     FaceArtifacts(FaceEmbedder embedder) {
         this.embedder = embedder;
     }
 
+    /** The main reference face: keys {@code face-aligned-512.png}, {@code face-embedding-crop.png}, {@code face-mesh.safetensors}. */
     DetectedFace write(RgbImage image, AnalyzedFace face, StageContext ctx) throws StageException {
-        RgbImage aligned = FaceAligner.align(image, face.fivePoints(), GENERATOR_TEMPLATE, GENERATOR_CROP_SIZE);
+        return write(image, face, ctx, "");
+    }
+
+    /** @param keyPrefix put before each artifact name, e.g. {@code view-2-} for the third face of a multi-view set */
+    DetectedFace write(RgbImage image, AnalyzedFace face, StageContext ctx, String keyPrefix) throws StageException {
+        RgbImage aligned = GeneratorCrop.of(image, face.fivePoints());
         RgbImage embeddingCrop = FaceAligner.align(image, face.fivePoints(), embedder.template(), embedder.inputSize());
-        ArtifactRef alignedRef = ctx.artifacts().put(ctx.key("face-aligned-512.png"), png(aligned.toBufferedImage()), "image/png");
-        ArtifactRef embeddingRef = ctx.artifacts().put(ctx.key("face-embedding-crop.png"), png(embeddingCrop.toBufferedImage()), "image/png");
-        ArtifactRef meshRef = ctx.artifacts().putTensors(ctx.key("face-mesh.safetensors"), Map.of("points", meshTensor(face.mesh().points())));
+        ArtifactRef alignedRef = ctx.artifacts().put(ctx.key(keyPrefix + "face-aligned-512.png"), png(aligned.toBufferedImage()), "image/png");
+        ArtifactRef embeddingRef = ctx.artifacts().put(ctx.key(keyPrefix + "face-embedding-crop.png"), png(embeddingCrop.toBufferedImage()), "image/png");
+        ArtifactRef meshRef = ctx.artifacts().putTensors(ctx.key(keyPrefix + "face-mesh.safetensors"),
+                Map.of("points", meshTensor(face.mesh().points())));
 
         Detection d = face.detection();
         return DetectedFace.newBuilder()
@@ -87,13 +83,5 @@ final class FaceArtifacts {
         } catch (IOException e) {
             throw new IllegalStateException("PNG encoding to memory failed", e);
         }
-    }
-
-    private static AlignmentTemplate fromPixels512(double[][] indexPixels) {
-        double[][] p = new double[indexPixels.length][];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = new double[] {(indexPixels[i][0] + 0.5) / 512, (indexPixels[i][1] + 0.5) / 512};
-        }
-        return new AlignmentTemplate("facexlib-512", p);
     }
 }

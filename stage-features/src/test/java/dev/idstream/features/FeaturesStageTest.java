@@ -89,6 +89,27 @@ class FeaturesStageTest {
                 .hasMessage("no face found in the second reference image (identityMix.secondReference)");
     }
 
+    /** The tiny generator takes one reference: of a multi-view face set, the first (main) face; the others do not change V_F. */
+    @Test
+    void shouldUseTheMainFaceOfAMultiViewFaceSet() throws Exception {
+        GenerationParams params = GenerationParams.newBuilder().setPrompt("p").build();
+        TokensFused single = run("set-1", params);
+        FaceDetected one = detected("set-1", params);
+        LocalStageContext.Request up = context.request("set-1", "detect");
+        ArtifactRef otherCrop = context.artifacts().put(up.key("view-1-face-aligned-512.png"), png(image(120)), "image/png");
+        DetectedFace view = DetectedFace.newBuilder(one.getFaces().get(0)).setAlignedCrop(otherCrop).setVideoFrame(42).setYaw(30f).build();
+        FaceDetected set = FaceDetected.newBuilder(one).setFaces(List.of(one.getFaces().get(0), view)).build();
+
+        LocalStageContext.Request ctx = context.request("set-1", "features");
+        stage.validate(set, ctx);
+        TokensFused fromSet = stage.process(set, ctx);
+        assertThat(fromSet.getIdTokens().getSha256()).isEqualTo(single.getIdTokens().getSha256());
+
+        FaceDetected reversed = FaceDetected.newBuilder(one).setFaces(List.of(view, one.getFaces().get(0))).build();
+        assertThat(stage.process(reversed, ctx).getIdTokens().getSha256()).as("the first face is the one used")
+                .isNotEqualTo(single.getIdTokens().getSha256());
+    }
+
     @Test
     void shouldFailWithNoFaceWhenDetectListsNone() throws Exception {
         FaceDetected empty = FaceDetected.newBuilder(detected("none", GenerationParams.newBuilder().setPrompt("p").build()))

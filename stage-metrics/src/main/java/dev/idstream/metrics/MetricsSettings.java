@@ -16,7 +16,7 @@ final class MetricsSettings {
         s.put("framesDecoded", Integer.toString(analysis.frameCount()));
         s.put("faceChoice", "largest face per frame; none found: frame padded by 25% with grey 127 and retried; "
                 + "still none: counted in framesWithoutFace and left out");
-        s.put("detector", "BlazeFace minScore " + analyzer.detector().settings().minScore() + ", confirmed by FaceMesh");
+        s.put("detector", analyzer.detector().family() + " minScore " + analyzer.detector().settings().minScore() + ", confirmed by FaceMesh");
         s.put("rs", "mean over scored frames of max(0, cos(e_ref, e_frame)), identity embeddings of aligned crops ("
                 + analyzer.embedder().template().name() + " template, " + analyzer.embedder().inputSize() + " px)");
         s.put("ifs", "mean cos(e_t, e_t+1) over consecutive scored frames");

@@ -1,6 +1,8 @@
 package dev.idstream.metrics;
 
 import dev.idstream.face.Detection;
+import dev.idstream.face.video.FrameSampling;
+import dev.idstream.face.video.VideoReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

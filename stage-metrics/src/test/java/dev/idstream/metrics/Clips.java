@@ -2,6 +2,7 @@ package dev.idstream.metrics;
 
 import dev.idstream.face.Affine;
 import dev.idstream.face.RgbImage;
+import dev.idstream.face.video.VideoReader;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,6 +3,7 @@ package dev.idstream.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idstream.face.RgbImage;
+import dev.idstream.face.video.VideoReader;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param pollTimeout longest a single {@code poll} blocks; also the heartbeat of the loop while a step runs
  * @param shutdownGrace how long shutdown waits for an in-flight step before abandoning it (it is then redelivered)
  * @param httpPort port of {@code /metrics} and {@code /health}; 0 picks a free one
+ * @param batchMaxSize most inputs a batching stage ({@link dev.idstream.core.BatchingStage}) runs together, from what
+ *     one poll returns (never waiting for more); 1 turns batching off; other stages ignore it
  */
 public record RuntimeSettings(
         String instanceId,
@@ -25,7 +27,12 @@ public record RuntimeSettings(
         Duration retryMaxBackoff,
         Duration pollTimeout,
         Duration shutdownGrace,
-        int httpPort) {
+        int httpPort,
+        int batchMaxSize) {
+
+    public static final int DEFAULT_BATCH_MAX_SIZE = 4;
+    /** Bounds memory: a batch holds every input's tensors at once. */
+    public static final int LARGEST_BATCH_MAX_SIZE = 64;
 
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
@@ -39,9 +46,18 @@ public record RuntimeSettings(
         require(positive(pollTimeout), "runtime.poll.timeout.ms must be positive, was " + pollTimeout);
         require(shutdownGrace != null && !shutdownGrace.isNegative(), "runtime.shutdown.grace.ms must not be negative, was " + shutdownGrace);
         require(httpPort >= 0 && httpPort <= 65535, "runtime.http.port must be 0 (any free port) to 65535, was " + httpPort);
+        require(batchMaxSize >= 1 && batchMaxSize <= LARGEST_BATCH_MAX_SIZE,
+                "runtime.batch.max.size must be 1 (no batching) to " + LARGEST_BATCH_MAX_SIZE + ", was " + batchMaxSize);
     }
 
-    /** 5 attempts with 200 ms → 10 s backoff, 200 ms polls, 30 s shutdown grace, HTTP on a free port. */
+    /** Settings with the default batch size. */
+    public RuntimeSettings(String instanceId, int retryMaxAttempts, Duration retryInitialBackoff, Duration retryMaxBackoff,
+                           Duration pollTimeout, Duration shutdownGrace, int httpPort) {
+        this(instanceId, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, pollTimeout, shutdownGrace, httpPort,
+                DEFAULT_BATCH_MAX_SIZE);
+    }
+
+    /** 5 attempts with 200 ms → 10 s backoff, 200 ms polls, 30 s shutdown grace, HTTP on a free port, batches of up to 4. */
     public static RuntimeSettings defaults(String instanceId) {
         return new RuntimeSettings(instanceId, 5, Duration.ofMillis(200), Duration.ofSeconds(10),
                 Duration.ofMillis(200), Duration.ofSeconds(30), 0);
@@ -62,15 +78,20 @@ public record RuntimeSettings(
     }
 
     public RuntimeSettings withRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
-        return new RuntimeSettings(instanceId, maxAttempts, initialBackoff, maxBackoff, pollTimeout, shutdownGrace, httpPort);
+        return new RuntimeSettings(instanceId, maxAttempts, initialBackoff, maxBackoff, pollTimeout, shutdownGrace, httpPort, batchMaxSize);
     }
 
     public RuntimeSettings withShutdownGrace(Duration grace) {
-        return new RuntimeSettings(instanceId, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, pollTimeout, grace, httpPort);
+        return new RuntimeSettings(instanceId, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, pollTimeout, grace, httpPort, batchMaxSize);
     }
 
     public RuntimeSettings withInstanceId(String id) {
-        return new RuntimeSettings(id, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, pollTimeout, shutdownGrace, httpPort);
+        return new RuntimeSettings(id, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, pollTimeout, shutdownGrace, httpPort, batchMaxSize);
+    }
+
+    public RuntimeSettings withBatchMaxSize(int size) {
+        return new RuntimeSettings(instanceId, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, pollTimeout, shutdownGrace,
+                httpPort, size);
     }
 
     private static boolean positive(Duration d) {

@@ -40,12 +40,15 @@ import java.util.regex.Pattern;
  * runtime.poll.timeout.ms              [200]
  * runtime.shutdown.grace.ms            [30000]
  * runtime.http.port                    [0 = any free port]
+ * runtime.batch.max.size               [4] inputs a batching stage (denoise) runs together; 1 = no batching
  * limits.max.image.bytes, limits.max.image.width, limits.max.image.height, limits.max.video.bytes,
  * limits.max.video.seconds, limits.max.prompt.chars, limits.max.frames, limits.max.steps, limits.max.width,
  * limits.max.height, limits.max.fps, limits.max.guidance.scale   [InputLimits.defaults()]
  * models.face.bundle                   [~/.cache/idstream/models/face-bundle] face bundle folder (detect, metrics)
  * detect.multiple.faces                [largest] largest | fail
  * detect.min.face.size                 [32] pixels, shorter side of the face box
+ * detect.multiview.faces               [6] K, faces in a multi-view face set (main reference face included), 1..32
+ * detect.multiview.frames              [24] frames sampled from a reference video (and most reference views), 1..256
  * </pre>
  * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.}, {@code limits.}, {@code models.} or
  * {@code detect.} is an error, not ignored.
@@ -109,7 +112,8 @@ public final class StageConfigLoader {
         S3Settings s3 = section(this::s3);
         RuntimeSettings runtime = section(this::runtime);
         InputLimits limits = section(this::limits);
-        FaceSettings face = section(this::face);
+        FaceSettings.MultiView multiView = section(this::multiView);
+        FaceSettings face = section(() -> face(multiView != null ? multiView : FaceSettings.MultiView.defaults()));
         rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -165,7 +169,8 @@ public final class StageConfigLoader {
                 millis("runtime.retry.max.backoff.ms", d.retryMaxBackoff()),
                 millis("runtime.poll.timeout.ms", d.pollTimeout()),
                 millis("runtime.shutdown.grace.ms", d.shutdownGrace()),
-                value("runtime.http.port", d.httpPort(), Integer::parseInt));
+                value("runtime.http.port", d.httpPort(), Integer::parseInt),
+                value("runtime.batch.max.size", d.batchMaxSize(), Integer::parseInt));
     }
 
     private InputLimits limits() {
@@ -191,13 +196,21 @@ public final class StageConfigLoader {
         return limits;
     }
 
-    private FaceSettings face() {
+    private FaceSettings face(FaceSettings.MultiView multiView) {
         FaceSettings d = FaceSettings.defaults();
         return new FaceSettings(
                 value("models.face.bundle", d.bundle(), Path::of),
                 value("detect.multiple.faces", d.multipleFaces(),
                         v -> FaceSettings.MultipleFaces.valueOf(v.toUpperCase(Locale.ROOT))),
-                value("detect.min.face.size", d.minFaceSize(), Integer::parseInt));
+                value("detect.min.face.size", d.minFaceSize(), Integer::parseInt),
+                multiView);
+    }
+
+    private FaceSettings.MultiView multiView() {
+        FaceSettings.MultiView d = FaceSettings.MultiView.defaults();
+        return new FaceSettings.MultiView(
+                value("detect.multiview.faces", d.faces(), Integer::parseInt),
+                value("detect.multiview.frames", d.sampledFrames(), Integer::parseInt));
     }
 
     private String required(String key) {

@@ -38,7 +38,8 @@ final class KafkaClients {
         return "idstream-" + stage + "-" + instanceId;
     }
 
-    KafkaConsumer<String, byte[]> consumer() {
+    /** @param maxPollRecords the records the loop handles together: 1, or the batch size of a batching stage */
+    KafkaConsumer<String, byte[]> consumer(int maxPollRecords) {
         Map<String, Object> config = base(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, transactionalId() + "-consumer",
                 // A new stage group starts at the beginning: no request published before it existed is skipped.
@@ -50,8 +51,9 @@ final class KafkaClients {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(stage));
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // One transaction per input anyway; one record per poll leaves no batch in memory to go stale on a rebalance.
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        // Every record a poll returns is handled (and committed) together, so none is left in memory to go stale on a
+        // rebalance: one record per poll, or one batch.
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -1,6 +1,8 @@
 package dev.idstream.core.runtime;
 
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
@@ -8,40 +10,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tracks whether this consumer still owns the partition of the record in flight, and keeps every partition paused
- * while a step runs (including partitions assigned meanwhile), so polls during the step return nothing.
- * Called only on the loop thread (rebalance callbacks run inside {@code poll}).
+ * Tracks whether this consumer still owns the partitions of the records in flight (one, or several for a batch), and
+ * keeps every partition paused while a step runs (including partitions assigned meanwhile), so polls during the step
+ * return nothing. Called only on the loop thread (rebalance callbacks run inside {@code poll}).
  */
 final class PartitionOwnership implements ConsumerRebalanceListener {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionOwnership.class);
 
     private final Consumer<?, ?> consumer;
-    private TopicPartition inFlight;
-    private boolean inFlightLost;
+    private final Set<TopicPartition> inFlight = new HashSet<>();
+    private final Set<TopicPartition> lost = new HashSet<>();
     private boolean holding;
 
     PartitionOwnership(Consumer<?, ?> consumer) {
         this.consumer = consumer;
     }
 
-    void track(TopicPartition partition) {
-        inFlight = partition;
-        inFlightLost = false;
+    void track(Collection<TopicPartition> partitions) {
+        untrack();
+        inFlight.addAll(partitions);
     }
 
     void untrack() {
-        inFlight = null;
-        inFlightLost = false;
+        inFlight.clear();
+        lost.clear();
     }
 
-    /** False once the in-flight record's partition was revoked or lost, even if it came back since: another member may have processed it. */
-    boolean ownsInFlight() {
-        return inFlight != null && !inFlightLost && consumer.assignment().contains(inFlight);
-    }
-
-    TopicPartition inFlight() {
-        return inFlight;
+    /**
+     * False once the partition of a record in flight was revoked or lost, even if it came back since: another member may
+     * have processed its records.
+     */
+    boolean owns(TopicPartition partition) {
+        return inFlight.contains(partition) && !lost.contains(partition) && consumer.assignment().contains(partition);
     }
 
     /** Pauses every assigned partition; polls keep the membership alive but fetch nothing. */
@@ -76,10 +77,15 @@ final class PartitionOwnership implements ConsumerRebalanceListener {
     }
 
     private void markLost(Collection<TopicPartition> partitions, String how) {
-        if (inFlight != null && partitions.contains(inFlight)) {
-            inFlightLost = true;
-            log.warn("partition {} {} while its record is in flight: its result will not be committed here", inFlight, how);
-        } else if (!partitions.isEmpty()) {
+        boolean inFlightHit = false;
+        for (TopicPartition partition : partitions) {
+            if (inFlight.contains(partition)) {
+                lost.add(partition);
+                inFlightHit = true;
+                log.warn("partition {} {} while its record is in flight: its result will not be committed here", partition, how);
+            }
+        }
+        if (!inFlightHit && !partitions.isEmpty()) {
             log.info("{} {}", how, partitions);
         }
     }

@@ -26,7 +26,8 @@ import org.slf4j.MDC;
 /**
  * Turns one input record into an {@link Outcome}, on the step's worker thread: read the event, validate it, run the
  * stage's step (retrying transient faults), and serialise what is to be produced. It classifies every failure;
- * it never touches the consumer or the transaction.
+ * it never touches the consumer or the transaction. Its pieces ({@link #open}, {@link #runAlone}, {@link #finish},
+ * {@link #failure}) also serve {@link BatchProcessor}.
  */
 final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> {
 
@@ -57,14 +58,30 @@ final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> 
         MDC.put("stage", stage.name());
         MDC.put("requestId", String.valueOf(record.key()));
         try {
-            return readAndRun(record, cancellation);
+            Opening<I> opening = open(record, cancellation);
+            return opening instanceof Ready<I> ready ? runAlone(ready) : ((Done<I>) opening).outcome();
         } finally {
             MDC.remove("requestId");
             MDC.remove("stage");
         }
     }
 
-    private Outcome readAndRun(ConsumerRecord<String, byte[]> record, Cancellation cancellation) {
+    /** An input read and validated, ready for its step; or the outcome of an input that got no further. */
+    sealed interface Opening<I> {
+    }
+
+    record Done<I>(Outcome outcome) implements Opening<I> {
+    }
+
+    record Ready<I>(ConsumerRecord<String, byte[]> record, I input, TraceContext span, RunnerContext context,
+                    Cancellation cancellation, long startNanos) implements Opening<I> {
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startNanos);
+        }
+    }
+
+    /** Reads the event and validates it (retrying transient faults). */
+    Opening<I> open(ConsumerRecord<String, byte[]> record, Cancellation cancellation) {
         TraceContext headerTrace = TraceContext.parse(header(record, TraceContext.HEADER)).orElse(null);
         I input;
         try {
@@ -72,34 +89,55 @@ final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> 
         } catch (UnreadableEventException e) {
             TraceContext span = (headerTrace != null ? headerTrace : TraceContext.newRoot()).child();
             String message = "cannot read the event at " + where(record) + ": " + e.getMessage();
-            return failed(record, span, FailureReason.UNREADABLE_EVENT, message, ExceptionChain.detail(e), Duration.ZERO, cancellation);
+            return new Done<>(failed(record, span, FailureReason.UNREADABLE_EVENT, message, ExceptionChain.detail(e), Duration.ZERO, cancellation));
         } catch (Throwable e) {
-            return unexpected(record, (headerTrace != null ? headerTrace : TraceContext.newRoot()).child(), e, Duration.ZERO, cancellation);
+            return new Done<>(unexpected(record, (headerTrace != null ? headerTrace : TraceContext.newRoot()).child(), e, Duration.ZERO, cancellation));
         }
         TraceContext span = TraceContext.parse(EventFields.string(input, EventFields.TRACEPARENT))
                 .or(() -> Optional.ofNullable(headerTrace))
                 .orElseGet(TraceContext::newRoot)
                 .child();
-        return run(record, input, span, cancellation);
-    }
-
-    private Outcome run(ConsumerRecord<String, byte[]> record, I input, TraceContext span, Cancellation cancellation) {
         RunnerContext ctx = new RunnerContext(stage.name(), record.key(), span, artifacts, limits, progress, cancellation);
-        long start = System.nanoTime();
+        Ready<I> ready = new Ready<>(record, input, span, ctx, cancellation, System.nanoTime());
         try {
             checkRequestId(record, input);
-            O output = retrying.call(() -> {
+            retrying.call(() -> {
                 stage.validate(input, ctx);
-                return stage.process(input, ctx);
+                return null;
             }, cancellation);
-            Duration stepTime = Duration.ofNanos(System.nanoTime() - start);
-            return succeeded(record, Objects.requireNonNull(output, "the stage returned no output event"), span, stepTime, cancellation);
-        } catch (StageException.BadInput e) {
-            Duration stepTime = Duration.ofNanos(System.nanoTime() - start);
-            return failed(record, span, e.reason(), e.getMessage(), e.getCause() == null ? null : ExceptionChain.detail(e), stepTime, cancellation);
+            return ready;
         } catch (Throwable e) {
-            return unexpected(record, span, e, Duration.ofNanos(System.nanoTime() - start), cancellation);
+            return new Done<>(failure(ready, e));
         }
+    }
+
+    /** The stage's step for one validated input, transient faults retried. */
+    Outcome runAlone(Ready<I> ready) {
+        try {
+            O output = retrying.call(() -> stage.process(ready.input(), ready.context()), ready.cancellation());
+            return finish(ready, output);
+        } catch (Throwable e) {
+            return failure(ready, e);
+        }
+    }
+
+    /** The output event and the request's status, serialised for the transaction. */
+    Outcome finish(Ready<I> ready, O output) {
+        try {
+            return succeeded(ready.record(), Objects.requireNonNull(output, "the stage returned no output event"), ready.span(),
+                    ready.elapsed(), ready.cancellation());
+        } catch (Throwable e) {
+            return failure(ready, e);
+        }
+    }
+
+    /** Classifies what the step of {@code ready} threw: bad input fails the request, the rest see {@link #unexpected}. */
+    Outcome failure(Ready<I> ready, Throwable e) {
+        if (e instanceof StageException.BadInput bad) {
+            return failed(ready.record(), ready.span(), bad.reason(), bad.getMessage(),
+                    bad.getCause() == null ? null : ExceptionChain.detail(bad), ready.elapsed(), ready.cancellation());
+        }
+        return unexpected(ready.record(), ready.span(), e, ready.elapsed(), ready.cancellation());
     }
 
     private I read(ConsumerRecord<String, byte[]> record) throws UnreadableEventException {

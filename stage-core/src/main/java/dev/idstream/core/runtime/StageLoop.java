@@ -3,7 +3,12 @@ package dev.idstream.core.runtime;
 import dev.idstream.core.Stage;
 import dev.idstream.events.FailureReason;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -11,9 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -23,9 +30,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The consume loop of one stage: poll one record, run its step on the worker thread while polling with all
+ * The consume loop of one stage: poll one record (or, for a batching stage, the up to {@code runtime.batch.max.size}
+ * records the consumer holds: never waiting for more), run the step on the worker thread while polling with all
  * partitions paused (so a step longer than {@code max.poll.interval.ms} keeps the membership), then emit the
- * outcome and the input offset in one transaction. Owns the consumer; runs on one thread.
+ * outcomes and the input offsets in one transaction. Owns the consumer; runs on one thread.
  */
 final class StageLoop implements Runnable {
 
@@ -34,7 +42,7 @@ final class StageLoop implements Runnable {
     private final Stage<?, ?> stage;
     private final Consumer<String, byte[]> consumer;
     private final PartitionOwnership ownership;
-    private final RecordProcessor<?, ?> processor;
+    private final BatchProcessor<?, ?> processor;
     private final TransactionalEmitter emitter;
     private final StageEvents events;
     private final ExecutorService worker;
@@ -46,7 +54,7 @@ final class StageLoop implements Runnable {
     private final Poller poller;
     private volatile boolean stopping;
 
-    StageLoop(Stage<?, ?> stage, Consumer<String, byte[]> consumer, RecordProcessor<?, ?> processor, TransactionalEmitter emitter,
+    StageLoop(Stage<?, ?> stage, Consumer<String, byte[]> consumer, BatchProcessor<?, ?> processor, TransactionalEmitter emitter,
               StageEvents events, ExecutorService worker, StageMetrics metrics, RetryPolicy retryPolicy,
               Duration pollTimeout, Duration shutdownGrace) {
         this.stage = stage;
@@ -68,11 +76,10 @@ final class StageLoop implements Runnable {
         requireInputTopic();
         consumer.subscribe(List.of(stage.inputTopic()), ownership);
         while (!stopping) {
-            for (ConsumerRecord<String, byte[]> record : poller.poll()) {
-                if (stopping) {
-                    break; // not committed, so delivered again after the restart
-                }
-                handle(record);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            poller.poll().forEach(records::add);
+            if (!records.isEmpty() && !stopping) { // when stopping: not committed, so delivered again after the restart
+                handle(records);
             }
         }
     }
@@ -108,18 +115,15 @@ final class StageLoop implements Runnable {
         return poller.assignedPartitions();
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record) {
+    /** The records one poll returned (at most the batch size): processed, then committed together. */
+    private void handle(List<ConsumerRecord<String, byte[]>> records) {
         MDC.put("stage", stage.name());
-        MDC.put("requestId", String.valueOf(record.key()));
-        ownership.track(new TopicPartition(record.topic(), record.partition()));
+        MDC.put("requestId", records.stream().map(r -> String.valueOf(r.key())).collect(Collectors.joining(",")));
+        ownership.track(records.stream().map(StageLoop::partition).collect(Collectors.toCollection(LinkedHashSet::new)));
         ownership.hold();
         try {
-            Outcome outcome = runStep(record);
-            if (outcome instanceof Outcome.Emit emit) {
-                emit(record, emit);
-            } else if (outcome instanceof Outcome.Abandon abandon) {
-                abandon(record, abandon);
-            }
+            List<Outcome> outcomes = runStep(records);
+            commit(records, outcomes);
         } finally {
             ownership.release();
             ownership.untrack();
@@ -128,11 +132,14 @@ final class StageLoop implements Runnable {
         }
     }
 
-    /** Runs the step on the worker thread and polls (paused) until it is done, the partition is revoked, or shutdown grace ends. */
-    private Outcome runStep(ConsumerRecord<String, byte[]> record) {
-        Cancellation cancellation = new Cancellation();
-        Future<Outcome> step = worker.submit(() -> processor.process(record, cancellation));
-        metrics.inFlight(1);
+    /**
+     * Runs the step on the worker thread and polls (paused) until it is done or shutdown grace ends. A record whose
+     * partition is revoked meanwhile is cancelled alone; the others of a batch go on.
+     */
+    private List<Outcome> runStep(List<ConsumerRecord<String, byte[]>> records) {
+        List<Cancellation> cancellations = records.stream().map(r -> new Cancellation()).toList();
+        Future<List<Outcome>> step = worker.submit(() -> processor.process(records, cancellations));
+        metrics.inFlight(records.size());
         try {
             Long graceDeadline = null;
             while (true) {
@@ -142,29 +149,141 @@ final class StageLoop implements Runnable {
                     // fall through: check shutdown and ownership, then poll to stay in the group
                 }
                 if (stopping && graceDeadline == null) {
-                    cancellation.cancel("the stage is shutting down");
+                    cancellations.forEach(c -> c.cancel("the stage is shutting down"));
                     graceDeadline = System.nanoTime() + shutdownGrace.toNanos();
                 }
                 if (graceDeadline != null && System.nanoTime() - graceDeadline > 0) {
                     step.cancel(true);
-                    return new Outcome.Abandon("the step did not finish within the shutdown grace of " + shutdownGrace, false);
+                    return abandonAll(records, "the step did not finish within the shutdown grace of " + shutdownGrace);
                 }
-                if (!ownership.ownsInFlight()) {
-                    cancellation.cancel("partition " + ownership.inFlight() + " was revoked");
+                for (int i = 0; i < records.size(); i++) {
+                    TopicPartition partition = partition(records.get(i));
+                    if (!ownership.owns(partition)) {
+                        cancellations.get(i).cancel("partition " + partition + " was revoked");
+                    }
                 }
                 poller.pollHeld(Duration.ZERO);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             step.cancel(true);
-            return new Outcome.Abandon("interrupted", false);
+            return abandonAll(records, "interrupted");
         } catch (ExecutionException e) {
             // RecordProcessor classifies every failure itself; reaching this is a bug in the runtime.
-            throw new IllegalStateException("step of " + record.topic() + "-" + record.partition() + "@" + record.offset()
+            ConsumerRecord<String, byte[]> first = records.get(0);
+            throw new IllegalStateException("step of " + first.topic() + "-" + first.partition() + "@" + first.offset()
                     + " escaped classification", e.getCause());
         } finally {
             metrics.inFlight(0);
         }
+    }
+
+    private static List<Outcome> abandonAll(List<ConsumerRecord<String, byte[]>> records, String why) {
+        return records.stream().map(r -> (Outcome) new Outcome.Abandon(why, false)).toList();
+    }
+
+    /**
+     * Commits what may be committed ({@link CommitPlan}): one record through {@link #emit}, several in one transaction
+     * ({@link #emitTogether}); then leaves the rest uncommitted and reads their partitions again from the first of them.
+     */
+    private void commit(List<ConsumerRecord<String, byte[]>> records, List<Outcome> outcomes) {
+        CommitPlan plan = CommitPlan.of(records, outcomes, ownership::owns);
+        if (plan.committable().size() == 1) {
+            int i = plan.committable().get(0);
+            emit(records.get(i), (Outcome.Emit) outcomes.get(i));
+        } else if (!plan.committable().isEmpty()) {
+            emitTogether(records, outcomes, plan);
+        }
+        boolean spaceOut = false;
+        for (Map.Entry<Integer, Outcome.Abandon> left : plan.left().entrySet()) {
+            ConsumerRecord<String, byte[]> record = records.get(left.getKey());
+            metrics.abandoned();
+            log.info("not committing {}-{}@{}: {}; it will be processed again", record.topic(), record.partition(), record.offset(),
+                    left.getValue().why());
+            spaceOut |= left.getValue().rewind();
+        }
+        plan.rewinds().forEach((partition, offset) -> {
+            if (ownership.owns(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+        if (spaceOut && !plan.rewinds().isEmpty()) {
+            poller.pollHeldFor(retryPolicy.maxBackoff(), () -> stopping); // space out attempts that fail for reasons outside the record
+        }
+    }
+
+    /**
+     * Commits the outcomes of several records and their offsets (across partitions) in one transaction, retried like
+     * {@link #emit}. When the retry budget is spent, each record is committed on its own instead, so a poison output
+     * (e.g. too large) is found and replaced by a StageFailed without failing the others.
+     */
+    private void emitTogether(List<ConsumerRecord<String, byte[]>> records, List<Outcome> outcomes, CommitPlan plan) {
+        List<ProducerRecord<String, byte[]>> toWrite = plan.producerRecords(outcomes);
+        Map<TopicPartition, Long> nextOffsets = plan.nextOffsets(records);
+        for (int attempt = 1; ; attempt++) {
+            if (attempt > 1) {
+                Optional<Boolean> committed = committedAll(nextOffsets);
+                if (committed.isPresent() && committed.get()) {
+                    log.info("the earlier attempt had committed {} after all", nextOffsets.keySet());
+                    plan.committable().forEach(i -> done(records.get(i), (Outcome.Emit) outcomes.get(i)));
+                    return;
+                }
+                if (committed.isEmpty()) {
+                    if (stopping) {
+                        leaveUncommitted(records, plan, "shutting down; the last commit's outcome is unknown");
+                        return;
+                    }
+                    poller.pollHeldFor(retryPolicy.backoff(attempt), () -> stopping);
+                    continue;
+                }
+                if (attempt > retryPolicy.maxAttempts()) {
+                    break; // known not committed, budget spent: one by one
+                }
+            }
+            if (!nextOffsets.keySet().stream().allMatch(ownership::owns)) {
+                break; // known not committed, a partition lost: one by one, its records left and the others committed
+            }
+            if (emitter.commit(toWrite, nextOffsets, consumer.groupMetadata())) {
+                plan.committable().forEach(i -> done(records.get(i), (Outcome.Emit) outcomes.get(i)));
+                return;
+            }
+            metrics.transactionAborted();
+            if (stopping) {
+                leaveUncommitted(records, plan, "shutting down after a failed commit");
+                return;
+            }
+            poller.pollHeldFor(retryPolicy.backoff(attempt), () -> stopping);
+        }
+        log.warn("committing {} records together failed; committing them one by one", plan.committable().size());
+        Set<TopicPartition> blocked = new HashSet<>();
+        for (int i : plan.committable()) {
+            ConsumerRecord<String, byte[]> record = records.get(i);
+            TopicPartition partition = partition(record);
+            if (blocked.contains(partition)) {
+                metrics.abandoned();
+                log.info("not committing {}-{}@{}: an earlier record of its partition was not committed; it will be processed again",
+                        record.topic(), record.partition(), record.offset());
+            } else if (!emit(record, (Outcome.Emit) outcomes.get(i))) {
+                blocked.add(partition);
+            }
+        }
+    }
+
+    private void leaveUncommitted(List<ConsumerRecord<String, byte[]>> records, CommitPlan plan, String why) {
+        plan.committable().forEach(i -> abandon(records.get(i), new Outcome.Abandon(why, false)));
+    }
+
+    /** Whether every partition's committed offset has reached its target; empty when it cannot be read now. */
+    private Optional<Boolean> committedAll(Map<TopicPartition, Long> nextOffsets) {
+        boolean all = true;
+        for (Map.Entry<TopicPartition, Long> target : nextOffsets.entrySet()) {
+            OptionalLong committed = committedOffset(target.getKey());
+            if (committed.isEmpty()) {
+                return Optional.empty();
+            }
+            all &= committed.getAsLong() >= target.getValue();
+        }
+        return Optional.of(all);
     }
 
     /**
@@ -172,27 +291,29 @@ final class StageLoop implements Runnable {
      * this consumer owns the partition; before each retry the committed offset shows whether the failed attempt had in
      * fact committed. An output that still cannot be written after the retry budget is replaced by a StageFailed, so a
      * poison output (e.g. too large) cannot block the partition.
+     *
+     * @return whether the record is committed (else it is left, to be processed again)
      */
-    private void emit(ConsumerRecord<String, byte[]> record, Outcome.Emit outcome) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    private boolean emit(ConsumerRecord<String, byte[]> record, Outcome.Emit outcome) {
+        TopicPartition partition = partition(record);
         long nextOffset = record.offset() + 1;
         Outcome.Emit toWrite = outcome;
         for (int attempt = 1; ; attempt++) {
-            if (!ownership.ownsInFlight()) {
+            if (!ownership.owns(partition)) {
                 abandon(record, new Outcome.Abandon("partition " + partition + " was revoked before the commit", false));
-                return;
+                return false;
             }
             if (attempt > 1) {
                 OptionalLong committed = committedOffset(partition);
                 if (committed.isPresent() && committed.getAsLong() >= nextOffset) {
                     log.info("the earlier attempt had committed {} after all", partition);
                     done(record, toWrite);
-                    return;
+                    return true;
                 }
                 if (committed.isEmpty()) {
                     if (stopping) {
                         abandon(record, new Outcome.Abandon("shutting down; the last commit's outcome is unknown", false));
-                        return;
+                        return false;
                     }
                     poller.pollHeldFor(retryPolicy.backoff(attempt), () -> stopping);
                     continue;
@@ -200,12 +321,12 @@ final class StageLoop implements Runnable {
             }
             if (emitter.commit(toWrite.records(), partition, nextOffset, consumer.groupMetadata())) {
                 done(record, toWrite);
-                return;
+                return true;
             }
             metrics.transactionAborted();
             if (stopping) {
                 abandon(record, new Outcome.Abandon("shutting down after a failed commit", false));
-                return;
+                return false;
             }
             if (attempt == retryPolicy.maxAttempts() && toWrite.succeeded()) {
                 toWrite = outputUnwritable(record, toWrite);
@@ -240,10 +361,14 @@ final class StageLoop implements Runnable {
     private void abandon(ConsumerRecord<String, byte[]> record, Outcome.Abandon abandon) {
         metrics.abandoned();
         log.info("not committing {}-{}@{}: {}; it will be processed again", record.topic(), record.partition(), record.offset(), abandon.why());
-        if (abandon.rewind() && ownership.ownsInFlight()) {
-            consumer.seek(ownership.inFlight(), record.offset());
+        if (abandon.rewind() && ownership.owns(partition(record))) {
+            consumer.seek(partition(record), record.offset());
             poller.pollHeldFor(retryPolicy.maxBackoff(), () -> stopping); // space out attempts that fail for reasons outside the record
         }
+    }
+
+    private static TopicPartition partition(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
     }
 
     /** Reads the committed offset (waiting for pending transactional commits); empty when it cannot be read now. */

@@ -1,5 +1,6 @@
 package dev.idstream.core.runtime;
 
+import dev.idstream.core.BatchingStage;
 import dev.idstream.core.Stage;
 import dev.idstream.core.artifacts.ArtifactStore;
 import dev.idstream.core.config.RuntimeSettings;
@@ -85,12 +86,13 @@ public final class StageRunner<I extends SpecificRecord, O extends SpecificRecor
             t.setDaemon(true); // a step that ignores interruption must not keep the JVM alive after shutdown
             return t;
         });
-        try (KafkaConsumer<String, byte[]> consumer = clients.consumer();
+        BatchingStage<I, O> batching = stage instanceof BatchingStage<I, O> b && runtime.batchMaxSize() > 1 ? b : null;
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer(batching == null ? 1 : runtime.batchMaxSize());
              KafkaProducer<String, byte[]> progressProducer = clients.progressProducer();
              TransactionalEmitter emitter = new TransactionalEmitter(clients::transactionalProducer)) {
             ProgressPublisher progress = new ProgressPublisher(progressProducer, events);
             RecordProcessor<I, O> processor = new RecordProcessor<>(stage, serde, artifacts, config.limits(), events, retrying, progress);
-            loop = new StageLoop(stage, consumer, processor, emitter, events, worker, metrics, retryPolicy,
+            loop = new StageLoop(stage, consumer, new BatchProcessor<>(processor, batching), emitter, events, worker, metrics, retryPolicy,
                     runtime.pollTimeout(), runtime.shutdownGrace());
             if (stopRequested) {
                 loop.stop();

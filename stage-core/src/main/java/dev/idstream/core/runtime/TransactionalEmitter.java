@@ -1,8 +1,10 @@
 package dev.idstream.core.runtime;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -41,13 +43,21 @@ final class TransactionalEmitter implements AutoCloseable {
      *     commit that timed out it may still have committed: callers check the committed offset before retrying.
      */
     boolean commit(List<ProducerRecord<String, byte[]>> records, TopicPartition input, long nextOffset, ConsumerGroupMetadata group) {
+        return commit(records, Map.of(input, nextOffset), group);
+    }
+
+    /** As {@link #commit(List, TopicPartition, long, ConsumerGroupMetadata)}, for inputs from several partitions (a batch). */
+    boolean commit(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, Long> nextOffsets, ConsumerGroupMetadata group) {
         lastFailure = null;
+        Set<TopicPartition> input = nextOffsets.keySet();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        nextOffsets.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
         try {
             producer.beginTransaction();
             for (ProducerRecord<String, byte[]> record : records) {
                 producer.send(record); // a failed send makes commitTransaction throw
             }
-            producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(nextOffset)), group);
+            producer.sendOffsetsToTransaction(offsets, group);
             producer.commitTransaction();
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException e) {

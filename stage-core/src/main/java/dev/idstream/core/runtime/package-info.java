@@ -14,6 +14,10 @@
  *       step is not committed; the new owner processes the input again.
  *   <li>{@code StageProgress} is published at once, outside the transaction, by an idempotent producer: followers see it
  *       live, and progress repeats when a step is redone.
+ *   <li>A {@link dev.idstream.core.BatchingStage} gets the records one poll returns (up to {@code runtime.batch.max.size},
+ *       never waiting for more) as batches of equal key; their outcomes and offsets, across partitions, commit in one
+ *       transaction. Each record is validated alone, and a batch that fails is redone one record at a time, so the
+ *       guarantees above hold per record.
  *   <li>Every produced record carries the W3C {@code traceparent} header of the stage's span (a child of the input's);
  *       outputs with a {@code traceparent} field get it there too. Logs carry MDC {@code stage} and {@code requestId}.
  * </ul>

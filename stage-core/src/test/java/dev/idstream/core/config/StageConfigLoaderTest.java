@@ -35,6 +35,7 @@ class StageConfigLoaderTest {
         assertThat(config.s3()).isEqualTo(new S3Settings("https://minio:9000", "us-east-1", "idstream", "AKIAEXAMPLE", "s3cr3t-value"));
         assertThat(config.runtime().retryMaxAttempts()).isEqualTo(5);
         assertThat(config.runtime().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.runtime().batchMaxSize()).isEqualTo(4);
         assertThat(config.runtime().instanceId()).isEqualTo(RuntimeSettings.defaultInstanceId());
         assertThat(config.limits()).isEqualTo(InputLimits.defaults());
         assertThat(config.face()).isEqualTo(FaceSettings.defaults());
@@ -56,6 +57,20 @@ class StageConfigLoaderTest {
                 .hasMessageContaining("detect.multiple.faces has an invalid value 'all'")
                 .hasMessageContaining("detect.min.face.size must be at least 1 pixel")
                 .hasMessageContaining("unknown key detect.min.face");
+    }
+
+    @Test
+    void shouldReadMultiViewSettingsAndRejectOutOfBoundsValues() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("detect.multiview.faces", "4");
+        values.put("detect.multiview.frames", "12");
+        assertThat(StageConfigLoader.fromMap(values).face().multiView()).isEqualTo(new FaceSettings.MultiView(4, 12));
+
+        values.put("detect.multiview.faces", "33");
+        values.put("detect.min.face.size", "0");
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .hasMessageContaining("detect.multiview.faces must be between 1 and 32, was 33")
+                .hasMessageContaining("detect.min.face.size must be at least 1 pixel");
     }
 
     @Test
@@ -131,7 +146,7 @@ class StageConfigLoaderTest {
                         "s3.access.key is required (or environment variable IDSTREAM_S3_ACCESS_KEY)",
                         "runtime.poll.timeout.ms has an invalid value 'soon'",
                         "limits.max.frames must be a positive number, was '-4'",
-                        "unknown key runtime.retry.max.atempts (known runtime.* keys: runtime.http.port, runtime.instance.id, "
+                        "unknown key runtime.retry.max.atempts (known runtime.* keys: runtime.batch.max.size, runtime.http.port, runtime.instance.id, "
                                 + "runtime.poll.timeout.ms, runtime.retry.initial.backoff.ms, runtime.retry.max.attempts, "
                                 + "runtime.retry.max.backoff.ms, runtime.shutdown.grace.ms)"))
                 .hasMessageNotContaining("do-not-print-me");
@@ -148,5 +163,16 @@ class StageConfigLoaderTest {
 
         assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
                 .hasMessageContaining("runtime.retry.max.backoff.ms must be at least the initial backoff PT5S, was PT1S");
+    }
+
+    @Test
+    void shouldReadTheBatchSizeAndRejectOneOutsideItsRange() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("runtime.batch.max.size", "1");
+        assertThat(StageConfigLoader.fromMap(values).runtime().batchMaxSize()).isEqualTo(1);
+
+        values.put("runtime.batch.max.size", "0");
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .hasMessageContaining("runtime.batch.max.size must be 1 (no batching) to 64, was 0");
     }
 }

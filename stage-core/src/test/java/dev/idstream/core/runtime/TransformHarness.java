@@ -2,6 +2,7 @@ package dev.idstream.core.runtime;
 
 import dev.idstream.core.Topics;
 import dev.idstream.core.config.StageConfig;
+import dev.idstream.core.testing.BatchingTransformStage;
 import dev.idstream.core.testing.CommittedReader;
 import dev.idstream.core.testing.EmbeddedPipeline;
 import dev.idstream.core.testing.EventPublisher;
@@ -33,6 +34,7 @@ final class TransformHarness implements AutoCloseable {
     final String inputTopic;
     final String outputTopic;
     final TransformStage stage;
+    final BatchingTransformStage batchingStage;
     final EventPublisher publisher;
     private final List<StageRunner<?, ?>> runners = new ArrayList<>();
     private final Random random = new Random(42);
@@ -44,6 +46,7 @@ final class TransformHarness implements AutoCloseable {
         this.outputTopic = "test." + name + ".out";
         pipeline.createTopics(partitions, inputTopic, outputTopic);
         this.stage = new TransformStage(name, inputTopic, outputTopic);
+        this.batchingStage = new BatchingTransformStage(stage);
         this.publisher = new EventPublisher(pipeline);
     }
 
@@ -53,6 +56,13 @@ final class TransformHarness implements AutoCloseable {
 
     StageRunner<GenerationRequested, FaceDetected> start(StageConfig config) {
         StageRunner<GenerationRequested, FaceDetected> runner = new StageRunner<>(stage, config, pipeline.serde(), pipeline.artifacts());
+        runners.add(runner);
+        return runner.start();
+    }
+
+    /** A runner of {@link #batchingStage} (the same stage, batching up to {@code runtime.batch.max.size} inputs). */
+    StageRunner<GenerationRequested, FaceDetected> startBatching(StageConfig config) {
+        StageRunner<GenerationRequested, FaceDetected> runner = new StageRunner<>(batchingStage, config, pipeline.serde(), pipeline.artifacts());
         runners.add(runner);
         return runner.start();
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code boom}: throws an unexpected exception (a bug);
  *   <li>{@code hugeoutput}: returns an output event too large for Kafka (2 MiB label).
  * </ul>
+ * {@link BatchingTransformStage} runs the same steps in batches.
  */
 public final class TransformStage implements Stage<GenerationRequested, FaceDetected> {
 
@@ -101,6 +102,14 @@ public final class TransformStage implements Stage<GenerationRequested, FaceDete
 
     @Override
     public FaceDetected process(GenerationRequested input, StageContext ctx) throws Exception {
+        checkFaults(input, ctx);
+        String prompt = input.getParams().getPrompt();
+        sleepWithProgress(sleepMillis(input), !has(prompt, "ignorecancel"), ctx);
+        return transform(input, ctx);
+    }
+
+    /** Counts the attempt and throws what the prompt scripts ({@code transient=<n>}, {@code noface}, {@code boom}). */
+    public void checkFaults(GenerationRequested input, StageContext ctx) throws StageException {
         int attempt = attempts.computeIfAbsent(ctx.requestId(), k -> new AtomicInteger()).incrementAndGet();
         String prompt = input.getParams().getPrompt();
         if (attempt <= directive(prompt, "transient")) {
@@ -112,12 +121,14 @@ public final class TransformStage implements Stage<GenerationRequested, FaceDete
         if (has(prompt, "boom")) {
             throw new IllegalStateException("simulated bug in " + name, new ArithmeticException("/ by zero"));
         }
-        byte[] reference = ctx.artifacts().get(input.getReference());
-        sleepWithProgress(directive(prompt, "sleep"), !has(prompt, "ignorecancel"), ctx);
-        byte[] transformed = reversed(reference);
+    }
+
+    /** The step's work without faults or sleep: the reversed reference as an artifact and the event pointing at it. */
+    public FaceDetected transform(GenerationRequested input, StageContext ctx) throws StageException {
+        byte[] transformed = reversed(ctx.artifacts().get(input.getReference()));
         ArtifactRef image = ctx.artifacts().put(ctx.key(OUTPUT_NAME), transformed, "application/octet-stream");
         GenerationParams params = input.getParams();
-        if (has(prompt, "hugeoutput")) {
+        if (has(params.getPrompt(), "hugeoutput")) {
             params = GenerationParams.newBuilder(params).setLabel("x".repeat(2 << 20)).build();
         }
         return FaceDetected.newBuilder()
@@ -130,6 +141,11 @@ public final class TransformStage implements Stage<GenerationRequested, FaceDete
                 .setFacesFound(0)
                 .setFaces(List.of())
                 .build();
+    }
+
+    /** The {@code sleep=<ms>} of the prompt, 0 without one. */
+    public static long sleepMillis(GenerationRequested input) {
+        return directive(input.getParams().getPrompt(), "sleep");
     }
 
     public static byte[] reversed(byte[] bytes) {
@@ -154,16 +170,22 @@ public final class TransformStage implements Stage<GenerationRequested, FaceDete
         }
     }
 
-    private static boolean has(String prompt, String word) {
+    public static boolean has(String prompt, String word) {
         return List.of(prompt.split("\\s+")).contains(word);
     }
 
-    private static long directive(String prompt, String name) {
+    /** The value of the prompt's {@code name=<value>} word, null without one. */
+    public static String word(String prompt, String name) {
         for (String word : prompt.split("\\s+")) {
             if (word.startsWith(name + "=")) {
-                return Long.parseLong(word.substring(name.length() + 1));
+                return word.substring(name.length() + 1);
             }
         }
-        return 0;
+        return null;
+    }
+
+    private static long directive(String prompt, String name) {
+        String value = word(prompt, name);
+        return value == null ? 0 : Long.parseLong(value);
     }
 }

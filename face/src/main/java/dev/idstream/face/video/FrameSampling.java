@@ -1,14 +1,14 @@
-package dev.idstream.metrics;
+package dev.idstream.face.video;
 
 import java.util.TreeSet;
 
 /** DESIGN.md §6's frame sampling: indices {@code round(linspace(0, F-1, N))}, duplicates dropped for short videos. */
-final class FrameSampling {
+public final class FrameSampling {
 
     private FrameSampling() {
     }
 
-    static TreeSet<Integer> linspace(int frameCount, int n) {
+    public static TreeSet<Integer> linspace(int frameCount, int n) {
         TreeSet<Integer> picks = new TreeSet<>();
         if (frameCount <= 0) {
             return picks;
