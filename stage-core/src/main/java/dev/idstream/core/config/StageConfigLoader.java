@@ -46,16 +46,18 @@ import java.util.regex.Pattern;
  * models.face.bundle                   [~/.cache/idstream/models/face-bundle] face bundle folder (detect, metrics)
  * detect.multiple.faces                [largest] largest | fail
  * detect.min.face.size                 [32] pixels, shorter side of the face box
+ * metrics.evaluator                    [none] a re-scoring metrics deployment: reads idstream.videos.E.v1, runs as metrics-E
+ * metrics.sampled.frames               [16] N of linspace(0, F-1, N), the frames scored for RS, IFS and FID
  * </pre>
- * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.}, {@code limits.}, {@code models.} or
- * {@code detect.} is an error, not ignored.
+ * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.}, {@code limits.}, {@code models.},
+ * {@code detect.} or {@code metrics.} is an error, not ignored.
  * Every problem is reported at once in a {@link ConfigException}; secret values never appear in messages.
  */
 public final class StageConfigLoader {
 
     public static final String ENV_PREFIX = "IDSTREAM_";
 
-    private static final Set<String> CHECKED_NAMESPACES = Set.of("registry.", "s3.", "runtime.", "limits.", "models.", "detect.");
+    private static final Set<String> CHECKED_NAMESPACES = Set.of("registry.", "s3.", "runtime.", "limits.", "models.", "detect.", "metrics.");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final Map<String, String> values;
@@ -110,11 +112,12 @@ public final class StageConfigLoader {
         RuntimeSettings runtime = section(this::runtime);
         InputLimits limits = section(this::limits);
         FaceSettings face = section(this::face);
+        MetricsStageSettings metrics = section(this::metrics);
         rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new StageConfig(kafka, registry, s3, runtime, limits, face);
+        return new StageConfig(kafka, registry, s3, runtime, limits, face, metrics);
     }
 
     /** Runs one section's builder; a record's own validation failure becomes one more listed problem. */
@@ -198,6 +201,12 @@ public final class StageConfigLoader {
                 value("detect.multiple.faces", d.multipleFaces(),
                         v -> FaceSettings.MultipleFaces.valueOf(v.toUpperCase(Locale.ROOT))),
                 value("detect.min.face.size", d.minFaceSize(), Integer::parseInt));
+    }
+
+    private MetricsStageSettings metrics() {
+        return new MetricsStageSettings(
+                value("metrics.evaluator", null, Function.identity()),
+                value("metrics.sampled.frames", MetricsStageSettings.DEFAULT_SAMPLED_FRAMES, Integer::parseInt));
     }
 
     private String required(String key) {
