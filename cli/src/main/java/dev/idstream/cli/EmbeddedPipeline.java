@@ -78,6 +78,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
         return env;
     }
 
+    /** Writes the connection settings as a properties file for {@code --config} (submit, eval, replay, stage). */
+    public Path writeConnectionProperties(Path file) throws java.io.IOException {
+        return java.nio.file.Files.writeString(file, connectionEnv().entrySet().stream()
+                .map(e -> toKey(e.getKey()) + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+    }
+
     public synchronized void startStage(String name) throws Exception {
         startStage(name, Map.of());
     }
