@@ -23,7 +23,7 @@ public final class ReferenceImage {
             }
             new ReferenceImageDecoder(limits).decode(Files.readAllBytes(path));
         } catch (StageException.BadInput e) {
-            throw new IllegalArgumentException("the reference " + path + " cannot be used: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot use " + path + " as the reference: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the reference " + path + ": " + e.getMessage(), e);
         }
