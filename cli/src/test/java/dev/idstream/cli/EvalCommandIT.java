@@ -102,14 +102,14 @@ class EvalCommandIT {
     }
 
     @Test
-    void shouldStartAnEmbeddedPipelineWhenNoClusterIsGiven() {
-        Path video = SharedData.file("videos/d11.mp4");
-        Path reference = SharedData.file("portraits/d9.jpg");
+    void shouldStartAnEmbeddedPipelineWhenNoClusterIsGiven() throws Exception {
+        Path video = Clips.head(SharedData.file("videos/d3.mp4"), 24, dir.resolve("d3-head.mp4"));
+        Path reference = SharedData.file("portraits/d3_still.jpg");
 
         Cli run = Cli.run("eval", "--video", video.toString(), "--reference", reference.toString(), "--data-dir", dir.resolve("own").toString());
 
         assertThat(run.exitCode()).as(run.printed()).isZero();
-        assertThat(run.out()).contains("starting embedded Kafka", "d11.mp4 vs d9.jpg", "evaluator idstream-face@", "RS ");
+        assertThat(run.out()).contains("starting embedded Kafka", "d3-head.mp4 vs d3_still.jpg", "evaluator idstream-face@", "RS 0.");
     }
 
     private static void assertRefused(Cli run, String... messages) {

@@ -69,8 +69,8 @@ class ReplayIT {
 
     @Test
     void shouldPublishOneRequestPerRowWithTheSetAndModelVersionWhenAnEvalSetIsReplayed() throws Exception {
-        Path portraits = SharedData.file("portraits/d9.jpg").getParent();
-        Path clip = SharedData.file("videos/d11.mp4");
+        Path portraits = SharedData.file("portraits/d9.jpg").toAbsolutePath().getParent();
+        Path clip = SharedData.file("videos/d11.mp4").toAbsolutePath();
         Path set = Files.writeString(dir.resolve("bench-v1.csv"), "reference,prompt,reference_video,label\n"
                 + portraits.resolve("d9.jpg") + ",a person smiling,,smile\n"
                 + portraits.resolve("grace_hopper.jpg") + ",\"a person turning, then nodding\"," + clip + ",turn\n");
@@ -98,7 +98,7 @@ class ReplayIT {
     @Test
     void shouldRefuseABadEvalSetWithEveryBadRowAndPublishNothing() throws Exception {
         Path set = Files.writeString(dir.resolve("broken.csv"), "reference,prompt\n"
-                + SharedData.file("portraits/d9.jpg") + ",\n"
+                + SharedData.file("portraits/d9.jpg").toAbsolutePath() + ",\n"
                 + dir.resolve("nobody.jpg") + ",a person\n");
         long before = requests(r -> true).size();
 
@@ -152,8 +152,8 @@ class ReplayIT {
 
     @Test
     void shouldReScoreTheSelectedVideosWithAnotherEvaluatorWhenReplayedToItsTopic() throws Exception {
-        Path clip = SharedData.file("videos/d11.mp4");
-        Path reference = SharedData.file("portraits/d9.jpg");
+        Path clip = Clips.head(SharedData.file("videos/d3.mp4"), 24, dir.resolve("d3-head.mp4"));
+        Path reference = SharedData.file("portraits/d3_still.jpg");
         VideoFile video = VideoFile.probe(clip, InputLimits.defaults());
         String chosen = RequestClient.newRequestId();
         try (EventPublisher publisher = new EventPublisher(kafka(), serde)) {
@@ -177,6 +177,7 @@ class ReplayIT {
         assertThat(rescored.getSettings().get("frameSampling")).contains("linspace(0, F-1, 8)");
         assertThat(rescored.getOrigin()).isEqualTo(VideoOrigin.EXTERNAL);
         assertThat(rescored.getEvalSetId()).isEqualTo("rescore-set");
+        assertThat(rescored.getFramesScored()).isEqualTo(8);
         assertThat(rescored.getRs()).isNotNull();
         assertThat(rescored.getPerFrame().getUri()).contains("/requests/" + chosen + "/metrics-face-s8/");
     }
