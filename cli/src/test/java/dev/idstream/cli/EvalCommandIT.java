@@ -82,7 +82,7 @@ class EvalCommandIT {
     @Test
     void shouldRefuseBadInputClearlyBeforePublishingAnything() throws Exception {
         Path notes = Files.writeString(dir.resolve("notes.mp4"), "this is a text file, not a video\n");
-        Path portrait = SharedData.file("portraits/d9.jpg");
+        Path portrait = SharedData.file("portraits/d9.jpg").toAbsolutePath();
         Path video = SharedData.file("videos/d11.mp4");
         long videosBefore = EventLog.read(kafka(), serde(), Topics.VIDEOS, VideoDecoded.class, v -> true).size();
 
