@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An evaluation run through Kafka: all six clips of {@code ../shared/data/videos}, each against its own first frame, as
  * one evaluation set ({@code ./idstream eval --eval-set-file}). The run happens once, before the tests; each test
- * checks one thing about its outcome, with the pipeline still up (the set's aggregate can be checked the same way:
- * start the aggregates next to the metrics stage in {@link #STAGES} and read {@code idstream.metrics-summary.v1}).
+ * checks one thing about its outcome, with the pipeline still up. The set's aggregate can be checked the same way:
+ * start the aggregates app on {@link #pipeline}'s cluster before the run, and in a new test read the
+ * {@code MetricsSummary} keyed {@code MODEL_VERSION + "|" + EVAL_SET} from {@code idstream.metrics-summary.v1}.
  */
 class EvaluationRunIT {
 
