@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * each goes through Kafka to the metrics stage as {@code VideoDecoded(origin=EXTERNAL)}. Without a cluster it starts
  * the embedded infrastructure and the metrics stage for the run.
  */
-@Command(name = "eval", description = "Score a video (or every video of an evaluation-set file) against a reference image through "
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Score a video (or every video of an evaluation-set file) against a reference image through "
         + "the metrics stage; without --config or IDSTREAM_* settings, on a freshly started embedded pipeline.")
 final class EvalCommand implements Callable<Integer> {
 

@@ -32,11 +32,14 @@ import picocli.CommandLine.Spec;
  * What ops do to evaluate: run an evaluation set with a model version, re-run past requests with a new model version,
  * or re-score existing videos with another evaluator. Always against a running cluster ({@code --config}).
  */
-@Command(name = "replay", description = {
+@Command(name = "replay", mixinStandardHelpOptions = true, description = {
         "Re-publish for evaluation, in one of three ways:",
-        "  --eval-set FILE --model-version V                      one request per row of an evaluation set",
-        "  --topic idstream.requests.v1 --from T1 --to T2 --model-version V   past requests, with new ids and model version",
-        "  --videos --evaluator E [--eval-set-id S] [--from T1] [--to T2]      existing videos, to evaluator E's metrics deployment",
+        "  --eval-set FILE --model-version V",
+        "      one request per row of an evaluation set",
+        "  --topic idstream.requests.v1 --from T1 --to T2 --model-version V",
+        "      past requests, with new request ids and the new model version",
+        "  --videos --evaluator E [--eval-set-id S] [--from T1] [--to T2]",
+        "      existing videos, to evaluator E's metrics deployment (metrics.evaluator=E)",
         "Times are ISO-8601 instants (2026-11-21T07:00:00Z) or epoch milliseconds."})
 final class ReplayCommand implements Callable<Integer> {
 
@@ -90,6 +93,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (!connection.given()) {
             throw new IllegalArgumentException("replay works on a running cluster: give --config FILE (e.g. .idstream/up/connection.properties "
                     + "from ./idstream up) or IDSTREAM_* variables");
+        }
+        if (evaluator != null) {
+            MetricsStageSettings.forEvaluator(evaluator); // a bad name fails here, before any connection is made
         }
         PrintWriter out = spec.commandLine().getOut();
         ReplayIds ids = runId == null ? ReplayIds.newRun() : new ReplayIds(runId);
@@ -162,7 +168,6 @@ final class ReplayCommand implements Callable<Integer> {
         if (evaluator == null) {
             throw new IllegalArgumentException("--videos needs --evaluator E (the re-scoring deployment, metrics.evaluator=E)");
         }
-        MetricsStageSettings.forEvaluator(evaluator); // a bad name fails here, before anything is read
         if (modelVersion != null || follow) {
             throw new IllegalArgumentException("--videos re-scores videos as they are: --model-version and --follow do not apply");
         }
