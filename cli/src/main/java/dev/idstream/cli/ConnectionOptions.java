@@ -14,4 +14,9 @@ final class ConnectionOptions {
     StageConfig load() {
         return StageConfig.load(configFile, System.getenv());
     }
+
+    /** Whether a cluster was named at all (a file, or the bootstrap servers in the environment). */
+    boolean given() {
+        return configFile != null || System.getenv("IDSTREAM_KAFKA_BOOTSTRAP_SERVERS") != null;
+    }
 }

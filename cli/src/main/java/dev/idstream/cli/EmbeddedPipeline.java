@@ -25,14 +25,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
     public static final int PARTITIONS = 3;
 
     private final EmbeddedInfrastructure infrastructure;
+    private final Map<String, String> values;
     private final StageConfig config;
     private final Map<String, RunningStage> stages = new LinkedHashMap<>();
 
     private record RunningStage(StageRunner<?, ?> runner, S3ArtifactStore artifacts, Stage<?, ?> stage) {}
 
-    private EmbeddedPipeline(EmbeddedInfrastructure infrastructure, StageConfig config) {
+    private EmbeddedPipeline(EmbeddedInfrastructure infrastructure, Map<String, String> values) {
         this.infrastructure = infrastructure;
-        this.config = config;
+        this.values = Map.copyOf(values);
+        this.config = StageConfigLoader.fromMap(values);
     }
 
     /** Starts the infrastructure under {@code dataDir} and the named stages (all five for the demo). */
@@ -43,7 +45,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
             infrastructure.connectionEnv(BUCKET).forEach((k, v) -> values.put(toKey(k), v));
             values.put("registry.auto.register", "true");
             values.putAll(extraConfig);
-            EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, StageConfigLoader.fromMap(values));
+            EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, values);
             for (String name : stageNames) {
                 pipeline.startStage(name);
             }
@@ -76,14 +78,34 @@ public final class EmbeddedPipeline implements AutoCloseable {
         return env;
     }
 
+    /** Writes the connection settings as a properties file for {@code --config} (submit, eval, replay, stage). */
+    public Path writeConnectionProperties(Path file) throws java.io.IOException {
+        return java.nio.file.Files.writeString(file, connectionEnv().entrySet().stream()
+                .map(e -> toKey(e.getKey()) + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+    }
+
     public synchronized void startStage(String name) throws Exception {
-        if (stages.containsKey(name)) {
-            throw new IllegalStateException("stage " + name + " is already running");
+        startStage(name, Map.of());
+    }
+
+    /**
+     * Starts a stage with settings of its own on top of the pipeline's, e.g. a re-scoring metrics deployment
+     * ({@code metrics.evaluator}, {@code models.face.bundle}). It is registered under the name it runs as
+     * ({@code metrics-E} for a re-scoring deployment), which {@link #stopStage} and {@link #runner} take.
+     */
+    public synchronized void startStage(String name, Map<String, String> overrides) throws Exception {
+        Map<String, String> own = new HashMap<>(values);
+        own.putAll(overrides);
+        StageConfig stageConfig = overrides.isEmpty() ? config : StageConfigLoader.fromMap(own);
+        Stage<?, ?> stage = StageCatalog.create(name, stageConfig);
+        if (stages.containsKey(stage.name())) {
+            stage.close();
+            throw new IllegalStateException("stage " + stage.name() + " is already running");
         }
-        Stage<?, ?> stage = StageCatalog.create(name, config);
-        S3ArtifactStore artifacts = S3ArtifactStore.open(config.s3());
-        StageRunner<?, ?> runner = run(stage, config, new ConfluentEventSerde(config.registry()), artifacts);
-        stages.put(name, new RunningStage(runner, artifacts, stage));
+        S3ArtifactStore artifacts = S3ArtifactStore.open(stageConfig.s3());
+        StageRunner<?, ?> runner = run(stage, stageConfig, new ConfluentEventSerde(stageConfig.registry()), artifacts);
+        stages.put(stage.name(), new RunningStage(runner, artifacts, stage));
     }
 
     public synchronized void stopStage(String name) throws Exception {

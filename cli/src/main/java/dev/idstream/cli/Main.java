@@ -7,19 +7,23 @@ import picocli.CommandLine.Command;
 @Command(name = "idstream", mixinStandardHelpOptions = true, version = "IDStream 0.1.0",
         description = "Identity-preserving text-to-video generation and evaluation on Kafka.",
         subcommands = {DemoCommand.class, UpCommand.class, StageCommand.class, SubmitCommand.class, StatusCommand.class,
-                TopicsCommand.class, BenchCommand.class, ModelsCommand.class, FacesCommand.class, ReportCommand.class})
+                TopicsCommand.class, BenchCommand.class, ModelsCommand.class, FacesCommand.class, EvalCommand.class,
+                ReplayCommand.class, ReportCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with IDStream's error handling: a failed command prints one clear line, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("idstream: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                     if (Boolean.getBoolean("idstream.debug")) {
                         e.printStackTrace(cmd.getErr());
                     }
                     return 1;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 }

@@ -18,11 +18,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -175,6 +180,34 @@ public final class RequestClient implements AutoCloseable {
                 }
             }
             return new Outcome(requestId, null, null, last);
+        }
+
+        /**
+         * Waits until each of {@code requestIds} has ended (metrics or failure), calling {@code onOutcome} as each one
+         * ends. Requests without an outcome by the deadline are missing from the result.
+         */
+        public Map<String, Outcome> awaitAll(Collection<String> requestIds, Duration timeout, Consumer<Outcome> onOutcome) {
+            Set<String> waiting = new HashSet<>(requestIds);
+            Map<String, Outcome> ended = new LinkedHashMap<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (!waiting.contains(r.key()) || !(Topics.METRICS.equals(r.topic()) || Topics.FAILURES.equals(r.topic()))) {
+                        continue;
+                    }
+                    try {
+                        Outcome outcome = Topics.METRICS.equals(r.topic())
+                                ? new Outcome(r.key(), serde.deserialize(r.topic(), r.value(), VideoMetrics.class), null, null)
+                                : new Outcome(r.key(), null, serde.deserialize(r.topic(), r.value(), StageFailed.class), null);
+                        waiting.remove(r.key());
+                        ended.put(r.key(), outcome);
+                        onOutcome.accept(outcome);
+                    } catch (UnreadableEventException e) {
+                        System.err.println("skipping an unreadable event on " + r.topic() + ": " + e.getMessage());
+                    }
+                }
+            }
+            return ended;
         }
 
         @Override

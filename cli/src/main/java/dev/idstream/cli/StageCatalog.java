@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The five pipeline stages by name, in pipeline order. */
+/**
+ * The five pipeline stages by name, in pipeline order. With {@code metrics.evaluator=E} set, "metrics" is a re-scoring
+ * deployment named {@code metrics-E} (see {@code MetricsStageSettings}).
+ */
 final class StageCatalog {
 
     static final Map<String, Function<StageConfig, Stage<?, ?>>> STAGES = new LinkedHashMap<>();
@@ -21,7 +24,7 @@ final class StageCatalog {
         STAGES.put("features", config -> FeaturesStage.create(config.face()));
         STAGES.put("denoise", config -> new DenoiseStage());
         STAGES.put("decode", config -> new DecodeStage());
-        STAGES.put("metrics", config -> MetricsStage.create(config.face()));
+        STAGES.put("metrics", config -> MetricsStage.create(config.face(), config.metrics()));
     }
 
     private StageCatalog() {}

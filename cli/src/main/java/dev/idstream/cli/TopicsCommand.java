@@ -1,6 +1,7 @@
 package dev.idstream.cli;
 
 import dev.idstream.core.Topics;
+import dev.idstream.core.config.MetricsStageSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,10 @@ final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--replication", defaultValue = "1")
     short replication;
 
+    @Option(names = "--evaluator", split = ",", paramLabel = "E",
+            description = "Also create idstream.videos.E.v1, the input of the re-scoring metrics deployment E (metrics.evaluator=E).")
+    List<String> evaluators = List.of();
+
     @Mixin
     ConnectionOptions connection;
 
@@ -37,7 +42,9 @@ final class TopicsCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(connection.load().kafka().clientConfig())) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (String name : Topics.ALL) {
+            List<String> names = new ArrayList<>(Topics.ALL);
+            evaluators.forEach(e -> names.add(MetricsStageSettings.forEvaluator(e).inputTopic()));
+            for (String name : names) {
                 if (!existing.contains(name)) {
                     NewTopic topic = new NewTopic(name, partitions, replication);
                     if (Topics.COMPACTED.contains(name)) {
@@ -47,7 +54,7 @@ final class TopicsCommand implements Callable<Integer> {
                 }
             }
             admin.createTopics(missing).all().get();
-            System.out.println("created " + missing.size() + " topics, " + (Topics.ALL.size() - missing.size()) + " existed already");
+            System.out.println("created " + missing.size() + " topics, " + (names.size() - missing.size()) + " existed already");
         }
         return 0;
     }

@@ -4,12 +4,12 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** A new W3C trace context (version 00, sampled) for a request that starts here. */
-final class Traceparent {
+public final class Traceparent {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Traceparent() {}
 
-    static String newRoot() {
+    public static String newRoot() {
         byte[] trace = new byte[16];
         byte[] span = new byte[8];
         RANDOM.nextBytes(trace);

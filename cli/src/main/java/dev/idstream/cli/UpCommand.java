@@ -1,12 +1,10 @@
 package dev.idstream.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,11 +24,7 @@ final class UpCommand implements Callable<Integer> {
         Logging.quiet();
         List<String> names = stages.stream().filter(s -> !s.isBlank()).toList();
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(DataDirs.fresh(dataDir), names, Map.of())) {
-            Path env = dataDir.resolve("connection.properties");
-            Map<String, String> connection = pipeline.connectionEnv();
-            Files.writeString(env, connection.entrySet().stream()
-                    .map(e -> e.getKey().substring("IDSTREAM_".length()).toLowerCase().replace('_', '.') + "=" + e.getValue())
-                    .collect(Collectors.joining("\n", "", "\n")));
+            Path env = pipeline.writeConnectionProperties(dataDir.resolve("connection.properties"));
             System.out.println("embedded pipeline up with stages " + names + "; connection settings in " + env);
             System.out.println("  e.g. ./idstream submit IMAGE --prompt '...' --config " + env);
             CountDownLatch stop = new CountDownLatch(1);

@@ -21,5 +21,13 @@ public final class Topics {
     public static final List<String> ALL = List.of(
             REQUESTS, FACES, TOKENS, LATENTS, VIDEOS, METRICS, PROGRESS, FAILURES, METRICS_SUMMARY, STATUS);
 
+    /**
+     * The input topic of a re-scoring metrics deployment for evaluator {@code evaluator}: {@code idstream.videos.<evaluator>.v1},
+     * filled by {@code ./idstream replay --videos --evaluator <evaluator>} (see {@code MetricsStageSettings}).
+     */
+    public static String videosFor(String evaluator) {
+        return "idstream.videos." + evaluator + ".v1";
+    }
+
     private Topics() {}
 }

@@ -5,6 +5,7 @@ import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.config.FaceSettings;
+import dev.idstream.core.config.MetricsStageSettings;
 import dev.idstream.core.onnx.ModelBundle;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
@@ -26,18 +27,28 @@ import java.time.Instant;
  * metrics: scores a video against its reference image for identity preservation (RS), stability (IFS), face quality
  * (per-frame face FID) and face motion (FM), exactly as DESIGN.md §6 defines them, with the face bundle as evaluator.
  * Per-frame values and Inception features are stored as artifacts for later aggregation (set-level FID).
+ *
+ * <p>A re-scoring deployment ({@link MetricsStageSettings#evaluator()}) runs the same step as stage {@code metrics-E} on
+ * {@code idstream.videos.E.v1}, typically with another face bundle or frame sampling.
  */
 public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
 
-    static final int SAMPLED_FRAMES = 16;
+    static final int SAMPLED_FRAMES = MetricsStageSettings.DEFAULT_SAMPLED_FRAMES;
 
     private final FaceAnalyzer analyzer;
     private final InceptionFeatures inception;
     private final VideoAnalyzer videoAnalyzer;
     private final FaceScoring scoring;
     private final String evaluator;
+    private final MetricsStageSettings settings;
 
+    /** The pipeline's own metrics stage (16 sampled frames, reads {@code idstream.videos.v1}). */
     public MetricsStage(ModelBundle bundle, OrtRuntime runtime) {
+        this(bundle, runtime, MetricsStageSettings.defaults());
+    }
+
+    public MetricsStage(ModelBundle bundle, OrtRuntime runtime, MetricsStageSettings settings) {
+        this.settings = settings;
         this.analyzer = new FaceAnalyzer(bundle, runtime);
         try {
             this.inception = new InceptionFeatures(bundle, runtime);
@@ -46,23 +57,23 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
             throw e;
         }
         this.scoring = new FaceScoring(analyzer, inception);
-        this.videoAnalyzer = new VideoAnalyzer(scoring, SAMPLED_FRAMES);
+        this.videoAnalyzer = new VideoAnalyzer(scoring, settings.sampledFrames());
         this.evaluator = bundle.id();
     }
 
     /** The stage as deployed: the configured face bundle (prepared first if it is the default and absent). */
-    public static MetricsStage create(FaceSettings settings) {
-        return new MetricsStage(FaceBundles.loadOrPrepareDefault(settings.bundle()), OrtRuntime.create(OrtSettings.defaults()));
+    public static MetricsStage create(FaceSettings face, MetricsStageSettings settings) {
+        return new MetricsStage(FaceBundles.loadOrPrepareDefault(face.bundle()), OrtRuntime.create(OrtSettings.defaults()), settings);
     }
 
     @Override
     public String name() {
-        return "metrics";
+        return settings.stageName();
     }
 
     @Override
     public String inputTopic() {
-        return Topics.VIDEOS;
+        return settings.inputTopic();
     }
 
     @Override
@@ -101,7 +112,7 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
                     .setLabel(in.getLabel())
                     .setVideo(in.getVideo())
                     .setEvaluator(evaluator)
-                    .setSettings(MetricsSettings.describe(SAMPLED_FRAMES, analysis, analyzer))
+                    .setSettings(MetricsSettings.describe(settings.sampledFrames(), analysis, analyzer))
                     .setFramesSampled(analysis.sampled().size())
                     .setFramesScored(analysis.framesWithFace())
                     .setFramesWithoutFace(analysis.framesWithoutFace())

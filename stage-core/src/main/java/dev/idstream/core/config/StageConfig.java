@@ -12,7 +12,8 @@ public record StageConfig(
         S3Settings s3,
         RuntimeSettings runtime,
         InputLimits limits,
-        FaceSettings face) {
+        FaceSettings face,
+        MetricsStageSettings metrics) {
 
     public StageConfig {
         Objects.requireNonNull(kafka, "kafka settings");
@@ -21,6 +22,13 @@ public record StageConfig(
         Objects.requireNonNull(runtime, "runtime settings");
         Objects.requireNonNull(limits, "input limits");
         Objects.requireNonNull(face, "face settings");
+        Objects.requireNonNull(metrics, "metrics stage settings");
+    }
+
+    /** Without metrics-stage settings: the pipeline's own metrics stage ({@link MetricsStageSettings#defaults()}). */
+    public StageConfig(KafkaSettings kafka, RegistrySettings registry, S3Settings s3, RuntimeSettings runtime, InputLimits limits,
+            FaceSettings face) {
+        this(kafka, registry, s3, runtime, limits, face, MetricsStageSettings.defaults());
     }
 
     /** Without face settings: the defaults ({@link FaceSettings#defaults()}). */
@@ -34,10 +42,10 @@ public record StageConfig(
     }
 
     public StageConfig withKafka(KafkaSettings newKafka) {
-        return new StageConfig(newKafka, registry, s3, runtime, limits, face);
+        return new StageConfig(newKafka, registry, s3, runtime, limits, face, metrics);
     }
 
     public StageConfig withRuntime(RuntimeSettings newRuntime) {
-        return new StageConfig(kafka, registry, s3, newRuntime, limits, face);
+        return new StageConfig(kafka, registry, s3, newRuntime, limits, face, metrics);
     }
 }

@@ -49,16 +49,18 @@ import java.util.regex.Pattern;
  * detect.min.face.size                 [32] pixels, shorter side of the face box
  * detect.multiview.faces               [6] K, faces in a multi-view face set (main reference face included), 1..32
  * detect.multiview.frames              [24] frames sampled from a reference video (and most reference views), 1..256
+ * metrics.evaluator                    [none] a re-scoring metrics deployment: reads idstream.videos.E.v1, runs as metrics-E
+ * metrics.sampled.frames               [16] N of linspace(0, F-1, N), the frames scored for RS, IFS and FID
  * </pre>
- * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.}, {@code limits.}, {@code models.} or
- * {@code detect.} is an error, not ignored.
+ * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.}, {@code limits.}, {@code models.},
+ * {@code detect.} or {@code metrics.} is an error, not ignored.
  * Every problem is reported at once in a {@link ConfigException}; secret values never appear in messages.
  */
 public final class StageConfigLoader {
 
     public static final String ENV_PREFIX = "IDSTREAM_";
 
-    private static final Set<String> CHECKED_NAMESPACES = Set.of("registry.", "s3.", "runtime.", "limits.", "models.", "detect.");
+    private static final Set<String> CHECKED_NAMESPACES = Set.of("registry.", "s3.", "runtime.", "limits.", "models.", "detect.", "metrics.");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final Map<String, String> values;
@@ -114,11 +116,12 @@ public final class StageConfigLoader {
         InputLimits limits = section(this::limits);
         FaceSettings.MultiView multiView = section(this::multiView);
         FaceSettings face = section(() -> face(multiView != null ? multiView : FaceSettings.MultiView.defaults()));
+        MetricsStageSettings metrics = section(this::metrics);
         rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new StageConfig(kafka, registry, s3, runtime, limits, face);
+        return new StageConfig(kafka, registry, s3, runtime, limits, face, metrics);
     }
 
     /** Runs one section's builder; a record's own validation failure becomes one more listed problem. */
@@ -211,6 +214,12 @@ public final class StageConfigLoader {
         return new FaceSettings.MultiView(
                 value("detect.multiview.faces", d.faces(), Integer::parseInt),
                 value("detect.multiview.frames", d.sampledFrames(), Integer::parseInt));
+    }
+
+    private MetricsStageSettings metrics() {
+        return new MetricsStageSettings(
+                value("metrics.evaluator", null, Function.identity()),
+                value("metrics.sampled.frames", MetricsStageSettings.DEFAULT_SAMPLED_FRAMES, Integer::parseInt));
     }
 
     private String required(String key) {

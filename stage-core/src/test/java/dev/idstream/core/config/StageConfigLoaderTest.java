@@ -39,6 +39,26 @@ class StageConfigLoaderTest {
         assertThat(config.runtime().instanceId()).isEqualTo(RuntimeSettings.defaultInstanceId());
         assertThat(config.limits()).isEqualTo(InputLimits.defaults());
         assertThat(config.face()).isEqualTo(FaceSettings.defaults());
+        assertThat(config.metrics()).isEqualTo(MetricsStageSettings.defaults());
+        assertThat(config.metrics().inputTopic()).isEqualTo("idstream.videos.v1");
+    }
+
+    @Test
+    void shouldNameTheTopicAndStageOfAReScoringMetricsDeploymentAndRejectABadName() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("metrics.evaluator", "face-s8");
+        values.put("metrics.sampled.frames", "8");
+        MetricsStageSettings metrics = StageConfigLoader.fromMap(values).metrics();
+        assertThat(metrics.inputTopic()).isEqualTo("idstream.videos.face-s8.v1");
+        assertThat(metrics.stageName()).isEqualTo("metrics-face-s8");
+        assertThat(metrics.sampledFrames()).isEqualTo(8);
+
+        values.put("metrics.evaluator", "Face S8");
+        values.put("metrics.sampled.frames", "1");
+        values.put("metrics.sample.frames", "8");
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .hasMessageContaining("metrics.evaluator must be 1-48 of a-z, 0-9 and '-'")
+                .hasMessageContaining("unknown key metrics.sample.frames");
     }
 
     @Test
