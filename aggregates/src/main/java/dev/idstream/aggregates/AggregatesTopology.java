@@ -14,6 +14,7 @@ import dev.idstream.events.TokensFused;
 import dev.idstream.events.VideoDecoded;
 import dev.idstream.events.VideoMetrics;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -49,12 +50,15 @@ public final class AggregatesTopology {
 
     static Topology build(EventSerde serde, FeatureStatsStore stats, Duration setFidInterval) {
         StreamsBuilder builder = new StreamsBuilder();
-        addStatus(builder, serde);
-        addSummaries(builder, serde, stats, setFidInterval);
+        // A topic has one source node: both topologies read the metrics records from this one, as bytes.
+        KStream<String, byte[]> metrics = builder.stream(Topics.METRICS, Consumed.with(Serdes.String(), Serdes.ByteArray())
+                .withName("source-" + Topics.METRICS));
+        addStatus(builder, serde, metrics);
+        addSummaries(builder, serde, stats, setFidInterval, metrics);
         return builder.build();
     }
 
-    private static void addStatus(StreamsBuilder builder, EventSerde serde) {
+    private static void addStatus(StreamsBuilder builder, EventSerde serde, KStream<String, byte[]> metrics) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StatusProcessor.STORE),
                 Serdes.String(), new AvroStateSerde<>(RequestStatus.class)));
         KStream<String, RequestStatus> statuses = states(builder, serde, Topics.REQUESTS, GenerationRequested.class, StatusTransitions::requested)
@@ -62,7 +66,8 @@ public final class AggregatesTopology {
                 .merge(states(builder, serde, Topics.TOKENS, TokensFused.class, StatusTransitions::tokensFused))
                 .merge(states(builder, serde, Topics.LATENTS, LatentsDenoised.class, StatusTransitions::latentsDenoised))
                 .merge(states(builder, serde, Topics.VIDEOS, VideoDecoded.class, StatusTransitions::videoDecoded))
-                .merge(states(builder, serde, Topics.METRICS, VideoMetrics.class, StatusTransitions::scored))
+                .merge(metrics.flatMapValues(bytes -> read(serde, bytes).map(StatusTransitions::scored).stream().toList(),
+                        Named.as("status-of-" + Topics.METRICS)))
                 .merge(states(builder, serde, Topics.FAILURES, StageFailed.class, StatusTransitions::failed));
         statuses.process(StatusProcessor::new, Named.as("request-status-latest"), StatusProcessor.STORE)
                 .to(Topics.STATUS, Produced.with(Serdes.String(), EventSerdes.of(serde, RequestStatus.class)));
@@ -74,13 +79,13 @@ public final class AggregatesTopology {
                 .mapValues(toStatus, Named.as("status-of-" + topic));
     }
 
-    private static void addSummaries(StreamsBuilder builder, EventSerde serde, FeatureStatsStore stats, Duration setFidInterval) {
+    private static void addSummaries(StreamsBuilder builder, EventSerde serde, FeatureStatsStore stats, Duration setFidInterval,
+                                     KStream<String, byte[]> metrics) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SummaryProcessor.SUMMARIES),
                 Serdes.String(), new SummaryStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SummaryProcessor.COUNTED),
                 Serdes.String(), Serdes.Long()));
-        builder.stream(Topics.METRICS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("summary-source-metrics"))
-                .selectKey((requestId, bytes) -> summaryKey(serde, bytes), Named.as("summary-key"))
+        metrics.selectKey((requestId, bytes) -> read(serde, bytes).map(m -> SummaryKey.of(m).recordKey()).orElse(null), Named.as("summary-key"))
                 .filter((key, bytes) -> key != null, Named.as("summary-readable"))
                 .repartition(Repartitioned.<String, byte[]>as(METRICS_BY_SUMMARY).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
                 .process(() -> new SummaryProcessor(serde, stats, setFidInterval), Named.as("summary-fold"),
@@ -88,16 +93,16 @@ public final class AggregatesTopology {
                 .to(Topics.METRICS_SUMMARY, Produced.with(Serdes.String(), EventSerdes.of(serde, MetricsSummary.class)));
     }
 
-    /** The summary key, or null for an unreadable record (logged, then dropped). */
-    private static String summaryKey(EventSerde serde, byte[] bytes) {
+    /** The event, or empty for an unreadable record (logged, then dropped). */
+    private static Optional<VideoMetrics> read(EventSerde serde, byte[] bytes) {
         if (bytes == null) {
-            return null;
+            return Optional.empty();
         }
         try {
-            return SummaryKey.of(serde.deserialize(Topics.METRICS, bytes, VideoMetrics.class)).recordKey();
+            return Optional.of(serde.deserialize(Topics.METRICS, bytes, VideoMetrics.class));
         } catch (UnreadableEventException e) {
             log.warn("skipping an unreadable record on {}: {}", Topics.METRICS, e.getMessage());
-            return null;
+            return Optional.empty();
         }
     }
 }
