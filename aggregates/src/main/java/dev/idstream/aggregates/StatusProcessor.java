@@ -22,7 +22,8 @@ final class StatusProcessor implements Processor<String, RequestStatus, String, 
 
     @Override
     public void process(Record<String, RequestStatus> record) {
-        if (record.key() == null || record.value() == null) {
+        if (record.key() == null || record.key().isEmpty() || record.value() == null) {
+            // e.g. the StageFailed of a record without a key: there is no request to file it under
             return;
         }
         RequestStatus next = StatusTransitions.next(statuses.get(record.key()), record.value());
