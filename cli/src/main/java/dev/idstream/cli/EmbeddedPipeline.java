@@ -1,5 +1,7 @@
 package dev.idstream.cli;
 
+import dev.idstream.aggregates.AggregatesApp;
+import dev.idstream.aggregates.AggregatesSettings;
 import dev.idstream.core.Stage;
 import dev.idstream.core.Topics;
 import dev.idstream.core.artifacts.S3ArtifactStore;
@@ -16,26 +18,39 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The embedded default: real Kafka, Schema Registry and S3 on loopback plus the stages, all in this JVM.
- * Each stage gets its own serde, artifact store and runner, exactly as a separate process would.
+ * The embedded default: real Kafka, Schema Registry and S3 on loopback plus the stages and the aggregates
+ * application (request status table, metrics summaries), all in this JVM. Each stage gets its own serde, artifact
+ * store and runner, exactly as a separate process would.
  */
 public final class EmbeddedPipeline implements AutoCloseable {
 
     public static final String BUCKET = "idstream";
     public static final int PARTITIONS = 3;
+    /** The Kafka Streams application, started by name like a stage. */
+    public static final String AGGREGATES = "aggregates";
 
     private final EmbeddedInfrastructure infrastructure;
+    private final Path dataDir;
     private final StageConfig config;
     private final Map<String, RunningStage> stages = new LinkedHashMap<>();
+    private AggregatesApp aggregates;
 
     private record RunningStage(StageRunner<?, ?> runner, S3ArtifactStore artifacts, Stage<?, ?> stage) {}
 
-    private EmbeddedPipeline(EmbeddedInfrastructure infrastructure, StageConfig config) {
+    private EmbeddedPipeline(EmbeddedInfrastructure infrastructure, Path dataDir, StageConfig config) {
         this.infrastructure = infrastructure;
+        this.dataDir = dataDir;
         this.config = config;
     }
 
-    /** Starts the infrastructure under {@code dataDir} and the named stages (all five for the demo). */
+    /** The five stages and the aggregates application: the whole pipeline as the demo runs it. */
+    public static List<String> everything() {
+        List<String> names = new java.util.ArrayList<>(StageCatalog.STAGES.keySet());
+        names.add(AGGREGATES);
+        return List.copyOf(names);
+    }
+
+    /** Starts the infrastructure under {@code dataDir} and the named stages ({@link #everything()} for the demo). */
     public static EmbeddedPipeline start(Path dataDir, List<String> stageNames, Map<String, String> extraConfig) throws Exception {
         EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.start(dataDir, Topics.ALL, Topics.COMPACTED, PARTITIONS);
         try {
@@ -43,7 +58,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
             infrastructure.connectionEnv(BUCKET).forEach((k, v) -> values.put(toKey(k), v));
             values.put("registry.auto.register", "true");
             values.putAll(extraConfig);
-            EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, StageConfigLoader.fromMap(values));
+            EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, dataDir, StageConfigLoader.fromMap(values));
             for (String name : stageNames) {
                 pipeline.startStage(name);
             }
@@ -77,8 +92,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     public synchronized void startStage(String name) throws Exception {
-        if (stages.containsKey(name)) {
+        if (stages.containsKey(name) || (name.equals(AGGREGATES) && aggregates != null)) {
             throw new IllegalStateException("stage " + name + " is already running");
+        }
+        if (name.equals(AGGREGATES)) {
+            aggregates = AggregatesApp.start(config, AggregatesSettings.defaults().withStateDir(dataDir.resolve("aggregates-state"))
+                    .withSetFidInterval(java.time.Duration.ofSeconds(2)));
+            return;
         }
         Stage<?, ?> stage = StageCatalog.create(name, config);
         S3ArtifactStore artifacts = S3ArtifactStore.open(config.s3());
@@ -87,6 +107,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     public synchronized void stopStage(String name) throws Exception {
+        if (name.equals(AGGREGATES) && aggregates != null) {
+            aggregates.close();
+            aggregates = null;
+            return;
+        }
         RunningStage running = stages.remove(name);
         if (running != null) {
             running.runner().close();
@@ -107,6 +132,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
     @Override
     public synchronized void close() {
         List<String> names = new java.util.ArrayList<>(stages.keySet());
+        if (aggregates != null) {
+            names.add(AGGREGATES);
+        }
         java.util.Collections.reverse(names); // downstream first, so nothing new arrives at a stopped stage
         for (String name : names) {
             try {
