@@ -91,10 +91,14 @@ final class SummaryProcessor implements Processor<String, byte[], String, Metric
                         metrics.getRequestId(), video.dim(), state.key().recordKey(), accumulated.dim());
                 return state;
             }
+            long start = System.nanoTime();
             accumulated.generated().addAll(video.frames(), video.frameRows());
             accumulated.reference().addAll(video.reference(), video.referenceRows());
-            return state.withFeatureStats(stats.write(state.key(), state.featureVideos() + 1, accumulated),
+            SummaryState updated = state.withFeatureStats(stats.write(state.key(), state.featureVideos() + 1, accumulated),
                     accumulated.generated().count(), accumulated.reference().count());
+            log.info("request {}: {} frame features merged into the statistics of {} and stored in {} ms", metrics.getRequestId(),
+                    video.frameRows(), state.key().recordKey(), (System.nanoTime() - start) / 1_000_000);
+            return updated;
         } catch (StageException.BadInput e) {
             log.error("request {}: its Inception features are left out of the set FID of {}: {}", metrics.getRequestId(),
                     state.key().recordKey(), e.getMessage());

@@ -11,6 +11,7 @@ import dev.idstream.core.runtime.StageRunner;
 import dev.idstream.core.serde.ConfluentEventSerde;
 import dev.idstream.embedded.EmbeddedInfrastructure;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
         if (name.equals(AGGREGATES)) {
             aggregates = AggregatesApp.start(config, AggregatesSettings.defaults().withStateDir(dataDir.resolve("aggregates-state"))
-                    .withSetFidInterval(java.time.Duration.ofSeconds(2)));
+                    .withSetFidInterval(Duration.ofSeconds(2)));
             return;
         }
         Stage<?, ?> stage = StageCatalog.create(name, config);
