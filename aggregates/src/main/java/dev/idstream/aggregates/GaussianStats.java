@@ -1,7 +1,5 @@
 package dev.idstream.aggregates;
 
-import java.util.Arrays;
-
 /**
  * Sufficient statistics of a set of D-dimensional samples, in float64: the count n, the mean and the co-moment
  * matrix M = Σ (x - mean)(x - mean)ᵀ (the covariance is M / (n - 1)).
@@ -133,20 +131,5 @@ final class GaussianStats {
             cov[i] *= scale;
         }
         return cov;
-    }
-
-    GaussianStats copy() {
-        return new GaussianStats(dim, count, mean.clone(), comoment.clone());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof GaussianStats g && g.dim == dim && g.count == count && Arrays.equals(g.mean, mean)
-                && Arrays.equals(g.comoment, comoment);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * Long.hashCode(count) + Arrays.hashCode(mean);
     }
 }
