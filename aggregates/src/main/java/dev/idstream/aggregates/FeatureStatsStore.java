@@ -13,7 +13,7 @@ import java.util.Map;
  * Reads and writes {@link FeatureStats} as S3 artifacts under deterministic keys
  * ({@code requests/<summary id>/aggregates/stats-<videos>.safetensors}): a record processed again after a crash
  * rewrites byte-identical content, and the Streams state only holds the reference. The latest few statistics stay
- * in memory (by sha256), so a run's next video does not read back the 64 MB just written.
+ * in memory (by sha256), so the next update does not read back the 64 MB just written.
  */
 final class FeatureStatsStore {
 
@@ -36,16 +36,6 @@ final class FeatureStatsStore {
     FeatureStats take(ArtifactRef ref) throws StageException {
         FeatureStats cached = recent.remove(ref.getSha256());
         return cached != null ? cached : read(ref);
-    }
-
-    /** Read-only use (computing the distance): stays cached. */
-    FeatureStats peek(ArtifactRef ref) throws StageException {
-        FeatureStats cached = recent.get(ref.getSha256());
-        if (cached == null) {
-            cached = read(ref);
-            recent.put(ref.getSha256(), cached);
-        }
-        return cached;
     }
 
     ArtifactRef write(SummaryKey key, long videos, FeatureStats stats) throws StageException {

@@ -7,6 +7,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -19,6 +21,9 @@ import org.apache.kafka.common.serialization.Serializer;
 final class SummaryStateSerde implements Serde<SummaryState> {
 
     private static final byte VERSION = 1;
+    private static final AvroStateSerde<ArtifactRef> REFS = new AvroStateSerde<>(ArtifactRef.class);
+    private static final Serializer<ArtifactRef> REF_WRITER = REFS.serializer();
+    private static final Deserializer<ArtifactRef> REF_READER = REFS.deserializer();
 
     @Override
     public Serializer<SummaryState> serializer() {
@@ -50,23 +55,34 @@ final class SummaryStateSerde implements Serde<SummaryState> {
             out.writeLong(s.featureVideos());
             out.writeBoolean(s.stats() != null);
             if (s.stats() != null) {
-                out.writeUTF(s.stats().getUri());
-                out.writeUTF(s.stats().getSha256());
-                out.writeLong(s.stats().getSizeBytes());
-                out.writeUTF(s.stats().getContentType());
+                writeRef(out, s.stats());
             }
-            out.writeLong(s.generatedSamples());
-            out.writeLong(s.referenceSamples());
+            out.writeInt(s.pendingFeatures().size());
+            for (ArtifactRef ref : s.pendingFeatures()) {
+                writeRef(out, ref);
+            }
             out.writeBoolean(s.setFid() != null);
             out.writeDouble(s.setFid() == null ? 0 : s.setFid());
             out.writeLong(s.setFidVideos());
             out.writeLong(s.setFidGeneratedSamples());
             out.writeLong(s.setFidReferenceSamples());
-            out.writeBoolean(s.setFidStale());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** Length-prefixed Avro binary, so that every field of the reference (dtype, shape) survives. */
+    private static void writeRef(DataOutputStream out, ArtifactRef ref) throws IOException {
+        byte[] bytes = REF_WRITER.serialize(null, ref);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static ArtifactRef readRef(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return REF_READER.deserialize(null, bytes);
     }
 
     static SummaryState read(byte[] bytes) {
@@ -85,18 +101,16 @@ final class SummaryStateSerde implements Serde<SummaryState> {
                 stats[i] = new RunningStat(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
             }
             long featureVideos = in.readLong();
-            ArtifactRef ref = null;
-            if (in.readBoolean()) {
-                ref = ArtifactRef.newBuilder().setUri(in.readUTF()).setSha256(in.readUTF()).setSizeBytes(in.readLong())
-                        .setContentType(in.readUTF()).build();
+            ArtifactRef statsRef = in.readBoolean() ? readRef(in) : null;
+            int pendingCount = in.readInt();
+            List<ArtifactRef> pending = new ArrayList<>(pendingCount);
+            for (int i = 0; i < pendingCount; i++) {
+                pending.add(readRef(in));
             }
-            long generated = in.readLong();
-            long reference = in.readLong();
             boolean hasFid = in.readBoolean();
             double fid = in.readDouble();
             return new SummaryState(key, updatedAt, videos, withoutFace, stats[0], stats[1], stats[2], stats[3],
-                    featureVideos, ref, generated, reference, hasFid ? fid : null, in.readLong(), in.readLong(), in.readLong(),
-                    in.readBoolean());
+                    featureVideos, statsRef, pending, hasFid ? fid : null, in.readLong(), in.readLong(), in.readLong());
         } catch (IOException e) {
             throw new SerializationException("cannot read a summary state of " + bytes.length + " bytes: " + e.getMessage(), e);
         }

@@ -137,6 +137,32 @@ class SummaryTopologyTest {
     }
 
     @Test
+    void shouldStoreTheSameStatisticsUnderTheSameKeyWhateverTheBatching(@TempDir Path otherStateDir) throws Exception {
+        Random random = new Random(8);
+        VideoMetrics first = TestEvents.metrics("batch-1", 1, "m6", "set-f", "face@1").setInceptionFeatures(features("batch-1",
+                FrechetDistanceTest.correlatedGaussian(random, 1, DIM, 0.0, 1.0)[0], FrechetDistanceTest.correlatedGaussian(random, 16, DIM, 0.5, 1.0))).build();
+        VideoMetrics second = TestEvents.metrics("batch-2", 2, "m6", "set-f", "face@1").setInceptionFeatures(features("batch-2",
+                FrechetDistanceTest.correlatedGaussian(random, 1, DIM, 0.0, 1.0)[0], FrechetDistanceTest.correlatedGaussian(random, 8, DIM, 0.5, 1.0))).build();
+        pipe(first);
+        driver.advanceWallClockTime(FID_INTERVAL);
+        pipe(second);
+        driver.advanceWallClockTime(FID_INTERVAL);
+        ArtifactRef oneAtATime = driver.<String, SummaryState>getKeyValueStore(SummaryProcessor.SUMMARIES).get("m6|set-f|face@1").stats();
+
+        // As after a crash that lost the first update: both videos merged in one punctuation.
+        try (TopologyTestDriver replay = TopologyTestDriverFactory.create(pipeline, otherStateDir, FID_INTERVAL)) {
+            var input = replay.createInputTopic(Topics.METRICS, new StringSerializer(), EventSerdes.of(pipeline.serde(), VideoMetrics.class).serializer());
+            input.pipeInput(first.getRequestId(), first);
+            input.pipeInput(second.getRequestId(), second);
+            replay.advanceWallClockTime(FID_INTERVAL);
+            ArtifactRef together = replay.<String, SummaryState>getKeyValueStore(SummaryProcessor.SUMMARIES).get("m6|set-f|face@1").stats();
+
+            assertThat(together.getUri()).isEqualTo(oneAtATime.getUri()).endsWith("stats-00000002.safetensors");
+            assertThat(together.getSha256()).isEqualTo(oneAtATime.getSha256());
+        }
+    }
+
+    @Test
     void shouldLeaveSetFidNullWhileASideHasFewerThanTwoSamples() throws Exception {
         Random random = new Random(6);
         double[][] frames = FrechetDistanceTest.correlatedGaussian(random, 16, DIM, 0.5, 1.0);
