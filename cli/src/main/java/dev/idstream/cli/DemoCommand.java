@@ -5,7 +5,6 @@ import dev.idstream.events.GenerationParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +31,9 @@ final class DemoCommand implements Callable<Integer> {
                     + "beside the repository, or pass --image PATH");
         }
         System.out.println("IDStream demo: starting a Kafka 4.3.1 KRaft broker, Apicurio Registry 2.6.13 (Confluent API) and "
-                + "S3Proxy 4.1.0 on loopback, and the stages detect → features → denoise → decode → metrics ...");
+                + "S3Proxy 4.1.0 on loopback, the stages detect → features → denoise → decode → metrics and the Kafka Streams aggregates ...");
         long start = System.nanoTime();
-        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(DataDirs.fresh(dataDir), List.copyOf(StageCatalog.STAGES.keySet()), Map.of())) {
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(DataDirs.fresh(dataDir), EmbeddedPipeline.everything(), Map.of())) {
             StageConfig config = pipeline.config();
             System.out.printf("ready in %.1f s: kafka %s, registry %s, s3 %s%n", (System.nanoTime() - start) / 1e9,
                     config.kafka().bootstrapServers(), config.registry().url(), config.s3().endpoint());

@@ -1,5 +1,7 @@
 package dev.idstream.cli;
 
+import dev.idstream.aggregates.AggregatesApp;
+import dev.idstream.aggregates.AggregatesSettings;
 import dev.idstream.core.Stage;
 import dev.idstream.core.Topics;
 import dev.idstream.core.artifacts.S3ArtifactStore;
@@ -9,6 +11,7 @@ import dev.idstream.core.runtime.StageRunner;
 import dev.idstream.core.serde.ConfluentEventSerde;
 import dev.idstream.embedded.EmbeddedInfrastructure;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,28 +19,41 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The embedded default: real Kafka, Schema Registry and S3 on loopback plus the stages, all in this JVM.
- * Each stage gets its own serde, artifact store and runner, exactly as a separate process would.
+ * The embedded default: real Kafka, Schema Registry and S3 on loopback plus the stages and the aggregates
+ * application (request status table, metrics summaries), all in this JVM. Each stage gets its own serde, artifact
+ * store and runner, exactly as a separate process would.
  */
 public final class EmbeddedPipeline implements AutoCloseable {
 
     public static final String BUCKET = "idstream";
     public static final int PARTITIONS = 3;
+    /** The Kafka Streams application, started by name like a stage. */
+    public static final String AGGREGATES = "aggregates";
 
     private final EmbeddedInfrastructure infrastructure;
+    private final Path dataDir;
     private final Map<String, String> values;
     private final StageConfig config;
     private final Map<String, RunningStage> stages = new LinkedHashMap<>();
+    private AggregatesApp aggregates;
 
     private record RunningStage(StageRunner<?, ?> runner, S3ArtifactStore artifacts, Stage<?, ?> stage) {}
 
-    private EmbeddedPipeline(EmbeddedInfrastructure infrastructure, Map<String, String> values) {
+    private EmbeddedPipeline(EmbeddedInfrastructure infrastructure, Path dataDir, Map<String, String> values) {
         this.infrastructure = infrastructure;
+        this.dataDir = dataDir;
         this.values = Map.copyOf(values);
         this.config = StageConfigLoader.fromMap(values);
     }
 
-    /** Starts the infrastructure under {@code dataDir} and the named stages (all five for the demo). */
+    /** The five stages and the aggregates application: the whole pipeline as the demo runs it. */
+    public static List<String> everything() {
+        List<String> names = new java.util.ArrayList<>(StageCatalog.STAGES.keySet());
+        names.add(AGGREGATES);
+        return List.copyOf(names);
+    }
+
+    /** Starts the infrastructure under {@code dataDir} and the named stages ({@link #everything()} for the demo). */
     public static EmbeddedPipeline start(Path dataDir, List<String> stageNames, Map<String, String> extraConfig) throws Exception {
         EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.start(dataDir, Topics.ALL, Topics.COMPACTED, PARTITIONS);
         try {
@@ -45,7 +61,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
             infrastructure.connectionEnv(BUCKET).forEach((k, v) -> values.put(toKey(k), v));
             values.put("registry.auto.register", "true");
             values.putAll(extraConfig);
-            EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, values);
+            EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, dataDir, values);
             for (String name : stageNames) {
                 pipeline.startStage(name);
             }
@@ -95,6 +111,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
      * ({@code metrics-E} for a re-scoring deployment), which {@link #stopStage} and {@link #runner} take.
      */
     public synchronized void startStage(String name, Map<String, String> overrides) throws Exception {
+        if (name.equals(AGGREGATES)) {
+            if (aggregates != null) {
+                throw new IllegalStateException("stage " + name + " is already running");
+            }
+            aggregates = AggregatesApp.start(config, AggregatesSettings.defaults().withStateDir(dataDir.resolve("aggregates-state"))
+                    .withSetFidInterval(Duration.ofSeconds(2)));
+            return;
+        }
         Map<String, String> own = new HashMap<>(values);
         own.putAll(overrides);
         StageConfig stageConfig = overrides.isEmpty() ? config : StageConfigLoader.fromMap(own);
@@ -109,6 +133,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     public synchronized void stopStage(String name) throws Exception {
+        if (name.equals(AGGREGATES) && aggregates != null) {
+            aggregates.close();
+            aggregates = null;
+            return;
+        }
         RunningStage running = stages.remove(name);
         if (running != null) {
             running.runner().close();
@@ -129,6 +158,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
     @Override
     public synchronized void close() {
         List<String> names = new java.util.ArrayList<>(stages.keySet());
+        if (aggregates != null) {
+            names.add(AGGREGATES);
+        }
         java.util.Collections.reverse(names); // downstream first, so nothing new arrives at a stopped stage
         for (String name : names) {
             try {

@@ -9,6 +9,7 @@ import dev.idstream.core.serde.UnreadableEventException;
 import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.GenerationParams;
 import dev.idstream.events.GenerationRequested;
+import dev.idstream.events.RequestState;
 import dev.idstream.events.RequestStatus;
 import dev.idstream.events.StageFailed;
 import dev.idstream.events.StageProgress;
@@ -53,6 +54,9 @@ public final class RequestClient implements AutoCloseable {
             return metrics != null;
         }
     }
+
+    /** How long to wait, after the metrics or the failure, for the request's final status. */
+    private static final Duration STATUS_GRACE = Duration.ofSeconds(5);
 
     private final Map<String, Object> kafka;
     private final EventSerde serde;
@@ -152,6 +156,7 @@ public final class RequestClient implements AutoCloseable {
         public Outcome await(String requestId, Duration timeout, ProgressPrinter printer) {
             long deadline = System.nanoTime() + timeout.toNanos();
             RequestStatus last = null;
+            Outcome outcome = null;
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (!requestId.equals(r.key())) {
@@ -167,19 +172,29 @@ public final class RequestClient implements AutoCloseable {
                             case Topics.FAILURES -> {
                                 StageFailed failed = serde.deserialize(r.topic(), r.value(), StageFailed.class);
                                 printer.failure(failed);
-                                return new Outcome(requestId, null, failed, last);
+                                outcome = new Outcome(requestId, null, failed, last);
                             }
-                            case Topics.METRICS -> {
-                                return new Outcome(requestId, serde.deserialize(r.topic(), r.value(), VideoMetrics.class), null, last);
-                            }
+                            case Topics.METRICS -> outcome = new Outcome(requestId, serde.deserialize(r.topic(), r.value(), VideoMetrics.class), null, last);
                             default -> { }
                         }
                     } catch (UnreadableEventException e) {
                         System.err.println("skipping an unreadable event on " + r.topic() + ": " + e.getMessage());
                     }
                 }
+                if (outcome != null) {
+                    // The status table is derived from the events by the aggregates application, a moment later:
+                    // wait briefly for the final state so that it is printed too.
+                    if (isFinal(last)) {
+                        return new Outcome(requestId, outcome.metrics(), outcome.failure(), last);
+                    }
+                    deadline = Math.min(deadline, System.nanoTime() + STATUS_GRACE.toNanos());
+                }
             }
-            return new Outcome(requestId, null, null, last);
+            return outcome != null ? new Outcome(requestId, outcome.metrics(), outcome.failure(), last) : new Outcome(requestId, null, null, last);
+        }
+
+        private static boolean isFinal(RequestStatus status) {
+            return status != null && (status.getState() == RequestState.SCORED || status.getState() == RequestState.FAILED);
         }
 
         /**

@@ -1,5 +1,7 @@
 package dev.idstream.cli;
 
+import dev.idstream.aggregates.AggregatesApp;
+import dev.idstream.aggregates.AggregatesSettings;
 import dev.idstream.core.Stage;
 import dev.idstream.core.artifacts.S3ArtifactStore;
 import dev.idstream.core.config.StageConfig;
@@ -8,15 +10,19 @@ import dev.idstream.core.serde.ConfluentEventSerde;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** Runs one stage as a long-lived consumer-group member against external Kafka, registry and S3. */
-@Command(name = "stage", description = "Run one stage (detect, features, denoise, decode, metrics) until SIGTERM.")
+/**
+ * Runs one stage as a long-lived consumer-group member against external Kafka, registry and S3; or the aggregates
+ * application (Kafka Streams: request status table and metrics summaries).
+ */
+@Command(name = "stage", description = "Run one stage (detect, features, denoise, decode, metrics) or the aggregates application until SIGTERM.")
 final class StageCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "NAME", description = "detect | features | denoise | decode | metrics")
+    @Parameters(paramLabel = "NAME", description = "detect | features | denoise | decode | metrics | aggregates")
     String name;
 
     @Mixin
@@ -25,6 +31,9 @@ final class StageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StageConfig config = connection.load();
+        if (name.equals(EmbeddedPipeline.AGGREGATES)) {
+            return runAggregates(config);
+        }
         Stage<?, ?> stage = StageCatalog.create(name, config);
         try (S3ArtifactStore artifacts = S3ArtifactStore.open(config.s3())) {
             StageRunner<?, ?> runner = start(stage, config, artifacts);
@@ -34,6 +43,15 @@ final class StageCommand implements Callable<Integer> {
         } finally {
             stage.close();
         }
+    }
+
+    /** Until SIGTERM, or until Kafka Streams stops for good (exit 1, so that a supervisor restarts it). */
+    private int runAggregates(StageConfig config) throws Exception {
+        AggregatesApp app = AggregatesApp.start(config, AggregatesSettings.load(connection.configFile, System.getenv()));
+        Thread shutdown = new Thread(app::close, "idstream-aggregates-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        app.awaitTermination(Duration.ofDays(3650));
+        return app.state() == KafkaStreams.State.NOT_RUNNING ? 0 : 1;
     }
 
     private static <I extends SpecificRecord, O extends SpecificRecord> StageRunner<I, O> start(

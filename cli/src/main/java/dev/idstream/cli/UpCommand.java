@@ -15,8 +15,8 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".idstream/up")
     Path dataDir;
 
-    @Option(names = "--stages", split = ",", defaultValue = "detect,features,denoise,decode,metrics",
-            description = "Stages to run in this process (empty for infrastructure only).")
+    @Option(names = "--stages", split = ",", defaultValue = "detect,features,denoise,decode,metrics,aggregates",
+            description = "Stages to run in this process, 'aggregates' being the Kafka Streams status and summary application (empty for infrastructure only).")
     List<String> stages;
 
     @Override

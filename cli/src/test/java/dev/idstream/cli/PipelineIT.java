@@ -13,6 +13,7 @@ import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationParams;
 import dev.idstream.events.GenerationRequested;
 import dev.idstream.events.LatentsDenoised;
+import dev.idstream.events.MetricsSummary;
 import dev.idstream.events.RequestState;
 import dev.idstream.events.RequestStatus;
 import dev.idstream.events.StageFailed;
@@ -41,7 +42,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole pipeline on the embedded infrastructure: real Kafka, Schema Registry and S3, all five stages. */
+/**
+ * The whole pipeline on the embedded infrastructure: real Kafka, Schema Registry and S3, all five stages and the
+ * aggregates application (request status, metrics summaries).
+ */
 class PipelineIT {
 
     @TempDir
@@ -55,7 +59,7 @@ class PipelineIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        pipeline = EmbeddedPipeline.start(dataDir, List.copyOf(StageCatalog.STAGES.keySet()), Map.of());
+        pipeline = EmbeddedPipeline.start(dataDir, EmbeddedPipeline.everything(), Map.of());
         config = pipeline.config();
         serde = new ConfluentEventSerde(config.registry());
         artifacts = S3ArtifactStore.open(config.s3());
@@ -107,7 +111,10 @@ class PipelineIT {
         assertThat(faces.getFacesFound()).isEqualTo(1);
         assertThat(faces.getFaces().get(0).getMesh()).isNotNull();
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("denoise", "8/8", "SCORED");
-        assertThat(StatusCommand.latest(config, id)).get().extracting(RequestStatus::getState).isEqualTo(RequestState.SCORED);
+        assertThat(awaitStatus(id, RequestState.SCORED).getVideo()).isEqualTo(metrics.getVideo());
+        MetricsSummary summary = awaitSummary(metrics.getModelVersion() + "|none|" + metrics.getEvaluator());
+        assertThat(summary.getVideos()).isGreaterThanOrEqualTo(1);
+        assertThat(summary.getEvalSetId()).isEqualTo("none");
     }
 
     @Test
@@ -165,6 +172,38 @@ class PipelineIT {
         assertThat(misfits.get(0).getReason()).isEqualTo(FailureReason.LIMIT_EXCEEDED);
         assertThat(misfits.get(0).getMessage()).contains("frames is 10; this generator makes 1 + 4k frames");
         assertThat(countFor(Topics.LATENTS, LatentsDenoised.class, misfit)).isZero();
+        String noFace = expected.entrySet().stream().filter(e -> e.getValue().startsWith("no face")).findFirst().orElseThrow().getKey();
+        RequestStatus failed = awaitStatus(noFace, RequestState.FAILED);
+        assertThat(failed.getStage()).isEqualTo("detect");
+        assertThat(failed.getFailureReason()).isEqualTo(FailureReason.NO_FACE);
+        assertThat(awaitStatus(misfit, RequestState.FAILED).getStage()).isEqualTo("denoise");
+    }
+
+    /** The status table is built by the aggregates application from the events: eventually consistent, so wait. */
+    private static RequestStatus awaitStatus(String requestId, RequestState state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        RequestStatus latest = null;
+        while (System.nanoTime() < deadline) {
+            latest = StatusCommand.latest(config, requestId).orElse(null);
+            if (latest != null && latest.getState() == state) {
+                return latest;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("status of " + requestId + " did not become " + state + " within 60 s; latest: " + latest);
+    }
+
+    private static MetricsSummary awaitSummary(String key) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<MetricsSummary> summaries = EventLog.read(config.kafka().clientConfig(), serde, Topics.METRICS_SUMMARY, MetricsSummary.class,
+                    s -> key.equals(s.getModelVersion() + "|" + s.getEvalSetId() + "|" + s.getEvaluator()));
+            if (!summaries.isEmpty()) {
+                return summaries.get(summaries.size() - 1);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no MetricsSummary " + key + " within 60 s");
     }
 
     private static GenerationParams.Builder params(String prompt) {

@@ -1,13 +1,12 @@
 package dev.idstream.core;
 
-import dev.idstream.events.RequestState;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
  * One pipeline step: validate the input event, run the model step, return the output event.
  *
  * <p>The runtime ({@link dev.idstream.core.runtime.StageRunner}) owns everything else: the consume loop,
- * one Kafka transaction per input (output event + status + offset commit), retries of transient faults,
+ * one Kafka transaction per input (output event + offset commit), retries of transient faults,
  * {@code StageFailed} for bad input, progress publishing, metrics and shutdown. A stage never touches Kafka.
  *
  * <p>Contract: {@link #process} may be called again for the same input after a crash or rebalance, so every
@@ -24,9 +23,6 @@ public interface Stage<I extends SpecificRecord, O extends SpecificRecord> exten
     Class<I> inputType();
 
     String outputTopic();
-
-    /** The request state recorded in the status table when this stage succeeds. */
-    RequestState doneState();
 
     /** Cheap checks on the event itself; throw {@link StageException.BadInput} to fail the request. */
     default void validate(I input, StageContext ctx) throws StageException {}

@@ -9,7 +9,6 @@ import dev.idstream.core.generator.LazyGeneratorBundle;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.LatentsDenoised;
-import dev.idstream.events.RequestState;
 import dev.idstream.events.VideoDecoded;
 import dev.idstream.events.VideoOrigin;
 import java.awt.image.BufferedImage;
@@ -68,11 +67,6 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
     @Override
     public String outputTopic() {
         return Topics.VIDEOS;
-    }
-
-    @Override
-    public RequestState doneState() {
-        return RequestState.VIDEO_DECODED;
     }
 
     @Override

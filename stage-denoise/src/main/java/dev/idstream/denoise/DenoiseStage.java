@@ -10,7 +10,6 @@ import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationParams;
 import dev.idstream.events.LatentsDenoised;
-import dev.idstream.events.RequestState;
 import dev.idstream.events.TokensFused;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -58,11 +57,6 @@ public final class DenoiseStage implements BatchingStage<TokensFused, LatentsDen
     @Override
     public String outputTopic() {
         return Topics.LATENTS;
-    }
-
-    @Override
-    public RequestState doneState() {
-        return RequestState.LATENTS_DENOISED;
     }
 
     @Override

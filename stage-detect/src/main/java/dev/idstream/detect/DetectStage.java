@@ -14,7 +14,6 @@ import dev.idstream.events.DetectedFace;
 import dev.idstream.events.FaceDetected;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationRequested;
-import dev.idstream.events.RequestState;
 import dev.idstream.face.AnalyzedFace;
 import dev.idstream.face.FaceAnalyzer;
 import dev.idstream.face.FaceBundles;
@@ -69,11 +68,6 @@ public final class DetectStage implements Stage<GenerationRequested, FaceDetecte
     @Override
     public String outputTopic() {
         return Topics.FACES;
-    }
-
-    @Override
-    public RequestState doneState() {
-        return RequestState.FACE_DETECTED;
     }
 
     @Override

@@ -15,7 +15,6 @@ import dev.idstream.events.FaceDetected;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationParams;
 import dev.idstream.events.IdentityMix;
-import dev.idstream.events.RequestState;
 import dev.idstream.events.ShapeEdits;
 import dev.idstream.events.TokensFused;
 import dev.idstream.face.FaceBundles;
@@ -78,11 +77,6 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     @Override
     public String outputTopic() {
         return Topics.TOKENS;
-    }
-
-    @Override
-    public RequestState doneState() {
-        return RequestState.TOKENS_FUSED;
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.detect.ReferenceImageDecoder;
 import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.FailureReason;
-import dev.idstream.events.RequestState;
 import dev.idstream.events.VideoDecoded;
 import dev.idstream.events.VideoMetrics;
 import dev.idstream.face.FaceAnalyzer;
@@ -84,11 +83,6 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
     @Override
     public String outputTopic() {
         return Topics.METRICS;
-    }
-
-    @Override
-    public RequestState doneState() {
-        return RequestState.SCORED;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.idstream.cli.bench;
 import dev.idstream.core.Stage;
 import dev.idstream.core.StageContext;
 import dev.idstream.events.GenerationRequested;
-import dev.idstream.events.RequestState;
 import java.time.Instant;
 
 /**
@@ -33,11 +32,6 @@ final class RelayStage implements Stage<GenerationRequested, GenerationRequested
     @Override
     public String outputTopic() {
         return OUT;
-    }
-
-    @Override
-    public RequestState doneState() {
-        return RequestState.REQUESTED;
     }
 
     @Override

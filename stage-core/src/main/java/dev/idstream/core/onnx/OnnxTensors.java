@@ -62,6 +62,7 @@ public final class OnnxTensors {
             case F32 -> OnnxJavaType.FLOAT;
             case F16 -> OnnxJavaType.FLOAT16;
             case BF16 -> OnnxJavaType.BFLOAT16;
+            case F64 -> OnnxJavaType.DOUBLE;
             case I64 -> OnnxJavaType.INT64;
             case I32 -> OnnxJavaType.INT32;
             case U8 -> OnnxJavaType.UINT8;
@@ -73,6 +74,7 @@ public final class OnnxTensors {
             case FLOAT -> Tensor.DType.F32;
             case FLOAT16 -> Tensor.DType.F16;
             case BFLOAT16 -> Tensor.DType.BF16;
+            case DOUBLE -> Tensor.DType.F64;
             case INT64 -> Tensor.DType.I64;
             case INT32 -> Tensor.DType.I32;
             case UINT8 -> Tensor.DType.U8;

@@ -1,6 +1,5 @@
 package dev.idstream.core.runtime;
 
-import dev.idstream.events.ArtifactRef;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -12,8 +11,6 @@ final class EventFields {
 
     static final String REQUEST_ID = "requestId";
     static final String TRACEPARENT = "traceparent";
-    /** An output with this field (e.g. {@code VideoDecoded}) has its video recorded in the request's status. */
-    static final String VIDEO = "video";
 
     private EventFields() {}
 
@@ -32,13 +29,5 @@ final class EventFields {
         if (field != null) {
             event.put(field.pos(), value);
         }
-    }
-
-    static ArtifactRef video(SpecificRecord event) {
-        Schema.Field field = event.getSchema().getField(VIDEO);
-        if (field == null) {
-            return null;
-        }
-        return event.get(field.pos()) instanceof ArtifactRef ref ? ref : null;
     }
 }

@@ -10,7 +10,6 @@ import dev.idstream.core.serde.UnreadableEventException;
 import dev.idstream.events.FailureReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -165,8 +164,7 @@ final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> 
         EventFields.setStringIfPresent(output, EventFields.TRACEPARENT, span.traceparent());
         String requestId = record.key();
         List<ProducerRecord<String, byte[]>> records = retrying.call(() -> registryFaultsAsTransient(() -> List.of(
-                events.record(stage.outputTopic(), requestId, output, span.traceparent()),
-                events.status(requestId, stage.doneState(), EventFields.video(output), span.traceparent()))), cancellation);
+                events.record(stage.outputTopic(), requestId, output, span.traceparent()))), cancellation);
         return new Outcome.Emit(records, requestId, span.traceparent(), null, stepTime);
     }
 
@@ -190,20 +188,14 @@ final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> 
         return failed(record, span, FailureReason.INTERNAL, message, ExceptionChain.detail(e), stepTime, cancellation);
     }
 
-    /** One {@code StageFailed} plus the request's FAILED status (when the record has a key to file it under). */
+    /** One {@code StageFailed}; the request's FAILED status is derived from it by the aggregates application. */
     private Outcome failed(ConsumerRecord<String, byte[]> record, TraceContext span, FailureReason reason, String message,
                            String detail, Duration stepTime, Cancellation cancellation) {
         String requestId = record.key() == null ? "" : record.key();
         log.warn("request {} failed in stage {} ({}): {}", requestId, stage.name(), reason, message);
         try {
-            List<ProducerRecord<String, byte[]>> records = retrying.call(() -> registryFaultsAsTransient(() -> {
-                List<ProducerRecord<String, byte[]>> list = new ArrayList<>();
-                list.add(events.failure(requestId, span.traceparent(), reason, message, detail, record));
-                if (record.key() != null) {
-                    list.add(events.failedStatus(requestId, reason, message, span.traceparent()));
-                }
-                return list;
-            }), cancellation);
+            List<ProducerRecord<String, byte[]>> records = retrying.call(() -> registryFaultsAsTransient(() -> List.of(
+                    events.failure(requestId, span.traceparent(), reason, message, detail, record))), cancellation);
             return new Outcome.Emit(records, requestId, span.traceparent(), reason, stepTime);
         } catch (Throwable e) {
             // Without a failure event nothing may be committed: the input is processed again later.

@@ -2,10 +2,7 @@ package dev.idstream.core.runtime;
 
 import dev.idstream.core.Topics;
 import dev.idstream.core.serde.EventSerde;
-import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.FailureReason;
-import dev.idstream.events.RequestState;
-import dev.idstream.events.RequestStatus;
 import dev.idstream.events.StageFailed;
 import dev.idstream.events.StageProgress;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +11,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Builds the runtime's own events (status, failure, progress) and turns any event into a keyed, traced Kafka record. */
+/** Builds the runtime's own events (failure, progress) and turns any event into a keyed, traced Kafka record. */
 final class StageEvents {
 
     private final String stage;
@@ -30,29 +27,6 @@ final class StageEvents {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, requestId, serde.serialize(topic, event));
         record.headers().add(TraceContext.HEADER, traceparent.getBytes(StandardCharsets.US_ASCII));
         return record;
-    }
-
-    ProducerRecord<String, byte[]> status(String requestId, RequestState state, ArtifactRef video, String traceparent) {
-        RequestStatus status = RequestStatus.newBuilder()
-                .setRequestId(requestId)
-                .setUpdatedAt(Instant.now())
-                .setState(state)
-                .setStage(stage)
-                .setVideo(video)
-                .build();
-        return record(Topics.STATUS, requestId, status, traceparent);
-    }
-
-    ProducerRecord<String, byte[]> failedStatus(String requestId, FailureReason reason, String message, String traceparent) {
-        RequestStatus status = RequestStatus.newBuilder()
-                .setRequestId(requestId)
-                .setUpdatedAt(Instant.now())
-                .setState(RequestState.FAILED)
-                .setStage(stage)
-                .setMessage(message)
-                .setFailureReason(reason)
-                .build();
-        return record(Topics.STATUS, requestId, status, traceparent);
     }
 
     ProducerRecord<String, byte[]> failure(String requestId, String traceparent, FailureReason reason, String message,

@@ -349,8 +349,7 @@ final class StageLoop implements Runnable {
         try {
             return new Outcome.Emit(List.of(
                     events.failure(output.requestId(), output.traceparent(), FailureReason.INTERNAL, message,
-                            ExceptionChain.detail(cause), record),
-                    events.failedStatus(output.requestId(), FailureReason.INTERNAL, message, output.traceparent())),
+                            ExceptionChain.detail(cause), record)),
                     output.requestId(), output.traceparent(), FailureReason.INTERNAL, output.stepTime());
         } catch (RuntimeException e) {
             log.warn("cannot build the StageFailed event either ({}); retrying the output", e.toString());

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one {@link Stage} as a member of consumer group {@code idstream-<stage>}: for each input, read, validate, run
- * the step, and commit output event + {@code RequestStatus} + input offset in one Kafka transaction (transactional
+ * the step, and commit output event + input offset in one Kafka transaction (transactional
  * id {@code idstream-<stage>-<instanceId>}). Failures become exactly one {@code StageFailed} per request; transient
  * faults are retried first. Serves {@code /metrics} and {@code /health}.
  *

@@ -3,10 +3,11 @@
  *
  * <p>Entry point: {@link dev.idstream.core.runtime.StageRunner}. Guarantees, per input record:
  * <ul>
- *   <li>One transaction holds the output event (to {@code stage.outputTopic()}), the request's {@code RequestStatus}
- *       (to {@code idstream.status.v1}) and the input's offset commit; read_committed consumers see exactly one output
- *       per input, across crashes, rebalances and producer fencing.
- *   <li>A request that fails gets exactly one {@code StageFailed} (to {@code idstream.failures.v1}) plus a FAILED status,
+ *   <li>One transaction holds the output event (to {@code stage.outputTopic()}) and the input's offset commit;
+ *       read_committed consumers see exactly one output per input, across crashes, rebalances and producer fencing.
+ *       The runtime writes no {@code RequestStatus}: the aggregates application (Kafka Streams) derives the status
+ *       table from the events, so it has a single writer.
+ *   <li>A request that fails gets exactly one {@code StageFailed} (to {@code idstream.failures.v1}),
  *       in the same kind of transaction: bad input at once; transient faults after bounded retries with backoff;
  *       unreadable records as UNREADABLE_EVENT; anything else as INTERNAL with the exception chain. The partition moves on.
  *   <li>Steps run on a worker thread while the loop keeps polling with its partitions paused, so a step longer than

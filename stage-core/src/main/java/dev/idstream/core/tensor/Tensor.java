@@ -16,7 +16,7 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
 
     /** Element types, named as in safetensors. */
     public enum DType {
-        F32(4), F16(2), BF16(2), I64(8), I32(4), U8(1);
+        F32(4), F16(2), BF16(2), F64(8), I64(8), I32(4), U8(1);
 
         private final int byteSize;
 
@@ -71,6 +71,13 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
     /** Float values stored as {@code dtype} (F32, F16 or BF16), rounded to nearest even. */
     public static Tensor ofFloats(long[] shape, float[] values, DType dtype) {
         return ofFloats(shape, values).to(dtype);
+    }
+
+    /** F64 tensor, for accumulated statistics that float32 would round (e.g. sums of outer products). */
+    public static Tensor ofDoubles(long[] shape, double[] values) {
+        ByteBuffer buffer = allocate(shape, values.length, DType.F64);
+        buffer.asDoubleBuffer().put(values);
+        return new Tensor(DType.F64, shape, buffer);
     }
 
     public static Tensor ofLongs(long[] shape, long[] values) {
@@ -142,6 +149,21 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
                 }
             }
             default -> throw new IllegalStateException(dtype + " tensor has no float values; use toLongArray()");
+        }
+        return out;
+    }
+
+    /** The values as float64: F64 as stored, F32, F16 and BF16 widened exactly. */
+    public double[] toDoubleArray() {
+        if (dtype == DType.F64) {
+            double[] out = new double[arrayLength()];
+            data().asDoubleBuffer().get(out);
+            return out;
+        }
+        float[] floats = toFloatArray();
+        double[] out = new double[floats.length];
+        for (int i = 0; i < floats.length; i++) {
+            out[i] = floats[i];
         }
         return out;
     }

@@ -57,7 +57,6 @@ class BatchingRuntimeTest {
 
             for (String id : ids) {
                 assertThat(results.outputsFor(id)).as("outputs of %s", id).hasSize(1);
-                assertThat(results.statusesFor(id)).as("status of %s", id).hasSize(1);
             }
             assertThat(results.failures).isEmpty();
             List<List<String>> batches = h.batchingStage.batches();
@@ -183,7 +182,6 @@ class BatchingRuntimeTest {
 
                 for (String id : ids) {
                     assertThat(results.outputsFor(id)).as("outputs of %s; logs in %s", id, logs).hasSize(1);
-                    assertThat(results.statusesFor(id)).as("statuses of %s", id).hasSize(1);
                 }
                 assertThat(results.failures).isEmpty();
                 assertThat(visibleOutputCounts).as("outputs visible while the first process ran: whole batches of 4 only")

@@ -85,7 +85,7 @@ class SafetensorsTest {
             "not an object            | [1,2]                                                                   | 0  | must be a JSON object",
             "trailing garbage         | {} x                                                                    | 0  | malformed JSON",
             "duplicate tensor         | {\"x\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]},\"x\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}} | 0 | malformed JSON",
-            "unknown dtype            | {\"x\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}        | 8  | tensor 'x' has dtype F64, supported are [F32, F16, BF16, I64, I32, U8]",
+            "unknown dtype            | {\"x\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}        | 8  | tensor 'x' has dtype C64, supported are [F32, F16, BF16, F64, I64, I32, U8]",
             "missing dtype            | {\"x\":{\"shape\":[1],\"data_offsets\":[0,4]}}                          | 4  | tensor 'x' has no dtype string",
             "unknown field            | {\"x\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1],\"y\":1}} | 1  | tensor 'x' has an unknown field 'y'",
             "negative dimension       | {\"x\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,1]}}        | 1  | shape must hold non-negative integers, found -1",

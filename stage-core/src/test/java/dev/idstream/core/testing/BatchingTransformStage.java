@@ -6,7 +6,6 @@ import dev.idstream.core.StageException;
 import dev.idstream.events.FaceDetected;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationRequested;
-import dev.idstream.events.RequestState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -109,11 +108,6 @@ public final class BatchingTransformStage implements BatchingStage<GenerationReq
     @Override
     public String outputTopic() {
         return single.outputTopic();
-    }
-
-    @Override
-    public RequestState doneState() {
-        return single.doneState();
     }
 
     @Override

@@ -10,7 +10,6 @@ import dev.idstream.events.FaceDetected;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationParams;
 import dev.idstream.events.GenerationRequested;
-import dev.idstream.events.RequestState;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -84,11 +83,6 @@ public final class TransformStage implements Stage<GenerationRequested, FaceDete
     @Override
     public String outputTopic() {
         return outputTopic;
-    }
-
-    @Override
-    public RequestState doneState() {
-        return RequestState.FACE_DETECTED;
     }
 
     @Override
