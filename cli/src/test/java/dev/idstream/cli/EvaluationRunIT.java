@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idstream.core.Topics;
 import dev.idstream.core.serde.ConfluentEventSerde;
+import dev.idstream.events.MetricsSummary;
 import dev.idstream.events.VideoMetrics;
 import dev.idstream.events.VideoOrigin;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EvaluationRunIT {
 
-    static final List<String> STAGES = List.of("metrics");
+    static final List<String> STAGES = List.of("metrics", EmbeddedPipeline.AGGREGATES);
     static final String EVAL_SET = "clips-vs-first-frame";
     static final String MODEL_VERSION = "liveportrait-driving";
 
@@ -88,6 +90,43 @@ class EvaluationRunIT {
             assertThat(m.getRs()).as("RS of %s against its first frame", m.getLabel()).isGreaterThan(0.9);
             assertThat(m.getIfs()).as("IFS of %s", m.getLabel()).isGreaterThanOrEqualTo(0.8);
         });
+    }
+
+    @Test
+    void shouldSummariseTheRunInOneMetricsSummaryWithTheSetLevelFid() throws Exception {
+        List<VideoMetrics> metrics = metrics();
+        String evaluator = metrics.get(0).getEvaluator();
+        MetricsSummary summary = awaitSummaryCovering(MODEL_VERSION + "|" + EVAL_SET + "|" + evaluator, 6);
+        System.out.println("summary: " + summary);
+
+        assertThat(summary.getVideos()).isEqualTo(6);
+        assertThat(summary.getVideosWithoutFace()).isZero();
+        assertThat(summary.getRs().getN()).isEqualTo(6);
+        assertThat(summary.getRs().getMean()).isEqualTo(metrics.stream().mapToDouble(VideoMetrics::getRs).average().orElseThrow(),
+                org.assertj.core.data.Offset.offset(1e-9));
+        // every scored frame is a generated-side sample, every video's reference crop a reference-side one
+        assertThat(summary.getSetFidGeneratedSamples()).isEqualTo(metrics.stream().mapToLong(VideoMetrics::getFramesScored).sum());
+        assertThat(summary.getSetFidReferenceSamples()).isEqualTo(6);
+        assertThat(summary.getSetFid()).as("set-level Frechet distance").isNotNull().isFinite().isPositive();
+    }
+
+    /** The latest summary under {@code key} once its set FID covers {@code videos} videos (it lags by the merge interval). */
+    static MetricsSummary awaitSummaryCovering(String key, int videos) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        MetricsSummary latest = null;
+        while (System.nanoTime() < deadline) {
+            List<MetricsSummary> summaries = EventLog.read(pipeline.config().kafka().clientConfig(),
+                    new ConfluentEventSerde(pipeline.config().registry()), Topics.METRICS_SUMMARY, MetricsSummary.class,
+                    s -> key.equals(s.getModelVersion() + "|" + s.getEvalSetId() + "|" + s.getEvaluator()));
+            if (!summaries.isEmpty()) {
+                latest = summaries.get(summaries.size() - 1);
+                if (latest.getSetFidVideos() == videos) {
+                    return latest;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no MetricsSummary " + key + " with the set FID over " + videos + " videos within 3 min; latest: " + latest);
     }
 
     static List<VideoMetrics> metrics() throws Exception {
