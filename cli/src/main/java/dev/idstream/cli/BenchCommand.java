@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** Benchmarks that print numbers (never pass/fail): see README "Performance". */
 @Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
-        + "generator (tiny generator on CPU: denoiser step vs PyTorch, requests, time outside ONNX Runtime), "
+        + "generator (generator on CPU, --config tiny|medium: denoiser step vs PyTorch, requests, time outside ONNX Runtime), "
         + "metrics (metrics-stage frames per second on a real clip).")
 final class BenchCommand implements Callable<Integer> {
 
@@ -34,6 +34,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", description = "generator: timed denoiser steps per runtime (default 20); metrics: timed runs, "
             + "the first includes warm-up (default 2).")
     Integer runs;
+
+    @Option(names = "--config", defaultValue = "tiny", description = "generator: tiny (the committed bundle) or medium "
+            + "(DiT width 512, 8 layers, exported into ~/.cache/idstream/bench when missing; denoiser step only).")
+    String config;
 
     @Option(names = "--generation-requests", defaultValue = "5", description = "generator: timed requests (after one warm-up).")
     int generationRequests;
@@ -57,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("generator".equals(name)) {
             Logging.quiet();
-            GeneratorBenchmark.run(threads, runs == null ? 20 : runs, generationRequests, image, System.out);
+            GeneratorBenchmark.run(config, threads, runs == null ? 20 : runs, generationRequests, image, System.out);
             return 0;
         }
         if ("metrics".equals(name)) {
