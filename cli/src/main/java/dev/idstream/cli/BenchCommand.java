@@ -39,6 +39,14 @@ final class BenchCommand implements Callable<Integer> {
             + "(DiT width 512, 8 layers, exported into ~/.cache/idstream/bench when missing; denoiser step only).")
     String config;
 
+    @Option(names = "--bundle", description = "generator: time this bundle folder's denoiser instead of --config's "
+            + "(e.g. a full-shaped export on a CUDA machine; denoiser step only).")
+    Path bundle;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "generator: cpu or cuda (ONNX Runtime's CUDA execution "
+            + "provider, which needs the CUDA 12 libraries; the PyTorch comparison is CPU-only and skipped).")
+    String device;
+
     @Option(names = "--generation-requests", defaultValue = "5", description = "generator: timed requests (after one warm-up).")
     int generationRequests;
 
@@ -61,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("generator".equals(name)) {
             Logging.quiet();
-            GeneratorBenchmark.run(config, threads, runs == null ? 20 : runs, generationRequests, image, System.out);
+            GeneratorBenchmark.run(config, bundle, device, threads, runs == null ? 20 : runs, generationRequests, image, System.out);
             return 0;
         }
         if ("metrics".equals(name)) {

@@ -40,19 +40,26 @@ public final class GeneratorBenchmark {
     private GeneratorBenchmark() {
     }
 
-    public static void run(String config, int threads, int runs, int requests, Path portrait, PrintStream out) throws Exception {
+    public static void run(String config, Path bundleFolder, String device, int threads, int runs, int requests, Path portrait,
+                           PrintStream out) throws Exception {
         Path tiny = GeneratorBundle.defaultLocation();
         Path models = tiny.toAbsolutePath().getParent();
-        Path folder = switch (config) {
+        Path folder = bundleFolder != null ? bundleFolder : switch (config) {
             case "tiny" -> tiny;
             case "medium" -> new BenchBundleCache(BenchBundleCache.defaultRoot(), models).denoiserBundle(config, out);
             default -> throw new IllegalArgumentException("unknown generator config '" + config + "'; available: tiny, medium");
         };
-        try (GeneratorBundle bundle = new GeneratorBundle(ModelBundle.load(folder), OrtRuntime.create(OrtSettings.cpu(threads)))) {
-            out.printf("bundle %s at %s, ONNX Runtime CPU, %d intra-op threads, 1 inter-op, optimization ALL; load average %s%n",
-                    bundle.id(), bundle.bundle().folder(), threads, loadAverage());
-            denoiserStep(bundle, new TorchDenoiserStep(models), threads, runs, out);
-            if ("tiny".equals(config)) {
+        boolean cuda = switch (device) {
+            case "cpu" -> false;
+            case "cuda" -> true;
+            default -> throw new IllegalArgumentException("unknown device '" + device + "'; available: cpu, cuda");
+        };
+        OrtSettings settings = OrtSettings.cpu(threads).withDevice(cuda ? OrtSettings.Device.CUDA : OrtSettings.Device.CPU);
+        try (GeneratorBundle bundle = new GeneratorBundle(ModelBundle.load(folder), OrtRuntime.create(settings))) {
+            out.printf("bundle %s at %s, ONNX Runtime %s, %d intra-op threads, 1 inter-op, optimization ALL; load average %s%n",
+                    bundle.id(), bundle.bundle().folder(), cuda ? "CUDA" : "CPU", threads, loadAverage());
+            denoiserStep(bundle, cuda ? null : new TorchDenoiserStep(models), threads, runs, out);
+            if (bundleFolder == null && "tiny".equals(config) && !cuda) {
                 requests(bundle, requests, portrait, out);
             }
         }
@@ -81,6 +88,10 @@ public final class GeneratorBenchmark {
         out.printf("denoiser step (golden inputs, latents %s), ONNX Runtime from Java: p50 %.1f ms, p90 %.1f ms over %d runs "
                 + "(load average %s)%n", Arrays.toString(feeds.get("latents").shape()), percentile(ms, 50), percentile(ms, 90),
                 runs, loadAverage());
+        if (torch == null) {
+            out.println("PyTorch comparison skipped on CUDA: time the PyTorch twin with models/fantasyid/bench_gpu.py");
+            return;
+        }
         String unavailable = torch.unavailableReason();
         if (unavailable != null) {
             out.println("PyTorch comparison skipped: " + unavailable);
