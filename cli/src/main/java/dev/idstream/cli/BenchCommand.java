@@ -47,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
             + "provider, which needs the CUDA 12 libraries; the PyTorch comparison is CPU-only and skipped).")
     String device;
 
+    @Option(names = "--spinning", description = "generator: let ONNX Runtime's idle threads spin-wait (onnx.threads.spinning; "
+            + "off by default, which is faster on a shared CPU).")
+    boolean spinning;
+
     @Option(names = "--generation-requests", defaultValue = "5", description = "generator: timed requests (after one warm-up).")
     int generationRequests;
 
@@ -69,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("generator".equals(name)) {
             Logging.quiet();
-            GeneratorBenchmark.run(config, bundle, device, threads, runs == null ? 20 : runs, generationRequests, image, System.out);
+            GeneratorBenchmark.run(config, bundle, device, spinning, threads, runs == null ? 20 : runs, generationRequests, image, System.out);
             return 0;
         }
         if ("metrics".equals(name)) {

@@ -40,7 +40,7 @@ public final class GeneratorBenchmark {
     private GeneratorBenchmark() {
     }
 
-    public static void run(String config, Path bundleFolder, String device, int threads, int runs, int requests, Path portrait,
+    public static void run(String config, Path bundleFolder, String device, boolean spinning, int threads, int runs, int requests, Path portrait,
                            PrintStream out) throws Exception {
         Path tiny = GeneratorBundle.defaultLocation();
         Path models = tiny.toAbsolutePath().getParent();
@@ -54,10 +54,12 @@ public final class GeneratorBenchmark {
             case "cuda" -> true;
             default -> throw new IllegalArgumentException("unknown device '" + device + "'; available: cpu, cuda");
         };
-        OrtSettings settings = OrtSettings.cpu(threads).withDevice(cuda ? OrtSettings.Device.CUDA : OrtSettings.Device.CPU);
+        OrtSettings settings = OrtSettings.cpu(threads).withDevice(cuda ? OrtSettings.Device.CUDA : OrtSettings.Device.CPU)
+                .withSpinning(spinning);
         try (GeneratorBundle bundle = new GeneratorBundle(ModelBundle.load(folder), OrtRuntime.create(settings))) {
-            out.printf("bundle %s at %s, ONNX Runtime %s, %d intra-op threads, 1 inter-op, optimization ALL; load average %s%n",
-                    bundle.id(), bundle.bundle().folder(), cuda ? "CUDA" : "CPU", threads, loadAverage());
+            out.printf("bundle %s at %s, ONNX Runtime %s, %d intra-op threads, 1 inter-op, optimization ALL, spin-waiting %s; "
+                    + "load average %s%n", bundle.id(), bundle.bundle().folder(), cuda ? "CUDA" : "CPU", threads,
+                    spinning ? "on" : "off", loadAverage());
             denoiserStep(bundle, cuda ? null : new TorchDenoiserStep(models), threads, runs, out);
             if (bundleFolder == null && "tiny".equals(config) && !cuda) {
                 requests(bundle, requests, portrait, out);
