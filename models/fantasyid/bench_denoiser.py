@@ -9,7 +9,7 @@ inputs are the bundle's golden denoiser inputs (or, with --config only, the same
 writes). Prints p50/p90 in milliseconds as JSON, with the thread settings and the BLAS library torch actually
 loaded: Debian's torch links the reference (netlib) BLAS unless OpenBLAS is installed or put first on
 LD_LIBRARY_PATH, and on a loaded machine OpenMP's default spin-waiting makes 2 threads many times slower
-than OMP_WAIT_POLICY=PASSIVE. --save-output writes `output.model_output` (safetensors) so that the caller
+than OMP_WAIT_POLICY=PASSIVE (and OpenBLAS's workers busy-wait unless OPENBLAS_THREAD_TIMEOUT is small). --save-output writes `output.model_output` (safetensors) so that the caller
 can check the ONNX graph against PyTorch on the same inputs."""
 import argparse
 import json
@@ -88,6 +88,7 @@ def main():
                       "p90_ms": round(percentile(times, 90), 3), "min_ms": round(min(times), 3),
                       "loadavg_1min": os.getloadavg()[0], "blas": loaded_blas(),
                       "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
+                      "openblas_thread_timeout": os.environ.get("OPENBLAS_THREAD_TIMEOUT", "unset"),
                       "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default")}))
 
 
