@@ -73,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("generator".equals(name)) {
             Logging.quiet();
-            GeneratorBenchmark.run(config, bundle, device, spinning, threads, runs == null ? 20 : runs, generationRequests, image, System.out);
+            GeneratorBenchmark.run(config, bundle, device, spinning, threads, runs == null ? 20 : runs, generationRequests,
+                    image, System.out);
             return 0;
         }
         if ("metrics".equals(name)) {

@@ -40,8 +40,8 @@ public final class GeneratorBenchmark {
     private GeneratorBenchmark() {
     }
 
-    public static void run(String config, Path bundleFolder, String device, boolean spinning, int threads, int runs, int requests, Path portrait,
-                           PrintStream out) throws Exception {
+    public static void run(String config, Path bundleFolder, String device, boolean spinning, int threads, int runs,
+                           int requests, Path portrait, PrintStream out) throws Exception {
         Path tiny = GeneratorBundle.defaultLocation();
         Path models = tiny.toAbsolutePath().getParent();
         Path folder = bundleFolder != null ? bundleFolder : switch (config) {
@@ -61,7 +61,7 @@ public final class GeneratorBenchmark {
                     + "load average %s%n", bundle.id(), bundle.bundle().folder(), cuda ? "CUDA" : "CPU", threads,
                     spinning ? "on" : "off", loadAverage());
             denoiserStep(bundle, cuda ? null : new TorchDenoiserStep(models), threads, runs, out);
-            if (bundleFolder == null && "tiny".equals(config) && !cuda) {
+            if (bundleFolder == null && "tiny".equals(config) && !cuda && requests > 0) {
                 requests(bundle, requests, portrait, out);
             }
         }
