@@ -24,6 +24,7 @@ from fantasyid import safetensors_io  # noqa: E402
 from fantasyid.mesh import MeshHierarchy  # noqa: E402
 from fantasyid.model import ROLES, build_roles  # noqa: E402
 from fantasyid.tokenizer import ByteTokenizer  # noqa: E402
+from fantasyid.vae import ChunkedVAEDecoder, VAEDecoder, cache_names  # noqa: E402
 
 OPSET = 17
 VERSION = "0.1.0"
@@ -98,18 +99,41 @@ def role_specs(config, seed):
              "frames": f"1 + {config.vae.temporal_factor}k (the reference image is 1 frame)",
              "sizeMultiple": config.vae.spatial_factor * config.dit.patch_size,
              "output": f"latent distribution mean x scaling_factor {config.vae.scaling_factor}"}),
-        "vae_decoder": RoleSpec(
-            {"latents": torch.randn(1, frames, latent_c, lat_h, lat_w, generator=g)},
-            ["video"], {"latents": latent_axes_for_vae(), "video": video_axes},
-            {"layout": "BFCHW", "colorOrder": "RGB", "valueRange": [-1.0, 1.0],
-             "input": "scaled latents as the denoiser produces them (divided by scaling_factor inside)",
-             "output": "not clamped; clamp to [-1, 1], then (x + 1) * 127.5 to 8-bit",
-             "frames": f"F = 1 + {config.vae.temporal_factor} (F' - 1)"}),
+        "vae_decoder": vae_decoder_spec(config, g, frames, latent_c, lat_h, lat_w),
     }
+
+
+def vae_decoder_spec(config, g, frames, latent_c, lat_h, lat_w):
+    """The whole default video as one chunk that starts the video: empty caches in, the caches a next
+    chunk would take out."""
+    with torch.random.fork_rng():  # building a decoder to read its layout must not move the seeded weights
+        channels = VAEDecoder(config.vae).cache_channels()
+    inputs, outputs = cache_names(len(channels))
+    dynamic = {"latents": latent_axes_for_vae(), "video": {0: "batch", 1: "frames", 3: "height", 4: "width"}}
+    for i, name in enumerate(inputs + outputs):
+        dynamic[name] = {0: "batch", 2: "cache_frames", 3: f"cache_height_{i % len(inputs)}",
+                         4: f"cache_width_{i % len(inputs)}"}
+    return RoleSpec(
+        {"latents": torch.randn(1, frames, latent_c, lat_h, lat_w, generator=g),
+         **{name: torch.zeros(1, c, 0, 1, 1) for name, c in zip(inputs, channels)}},
+        ["video"] + outputs, dynamic,
+        {"layout": "BFCHW", "colorOrder": "RGB", "valueRange": [-1.0, 1.0],
+         "input": "scaled latents as the denoiser produces them (divided by scaling_factor inside)",
+         "output": "not clamped; clamp to [-1, 1], then (x + 1) * 127.5 to 8-bit",
+         "frames": f"F = 1 + {config.vae.temporal_factor} (F' - 1) for a chunk that starts the video, "
+                   f"{config.vae.temporal_factor} F' for a later chunk",
+         "caches": "time context of each causal convolution (its last 2 input frames), for exact chunked "
+                   "decoding: a chunk that starts the video passes every cache_NN empty, shape [1, C, 0, 1, 1] "
+                   "(C as declared); each later chunk passes the previous chunk's cache_out_NN as cache_NN"})
 
 
 def latent_axes_for_vae():
     return {0: "batch", 1: "latent_frames", 3: "latent_height", 4: "latent_width"}
+
+
+def exported_module(roles, role):
+    """The module behind a role's graph: the role itself, except the decoder, exported with its conv cache."""
+    return ChunkedVAEDecoder(roles[role]) if role == "vae_decoder" else roles[role]
 
 
 def export_role(module, spec, path):
@@ -184,14 +208,15 @@ def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weig
     os.makedirs(os.path.join(out, "golden"), exist_ok=True)
     models = {}
     for role in roles_to_export:
-        spec, module = specs[role], roles[role]
+        spec, module = specs[role], exported_module(roles, role)
         path = os.path.join(out, f"{role}.onnx")
         export_role(module, spec, path)
         with torch.no_grad():
             outputs = module(*spec.inputs.values())
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
         golden = {f"input.{n}": t.numpy() for n, t in spec.inputs.items()}
-        golden.update({f"output.{n}": t.numpy() for n, t in zip(spec.outputs, outputs)})
+        # the decoder's cache outputs (4 MB in tiny) are left out: the chunked-decode tests check them
+        golden.update({f"output.{n}": t.numpy() for n, t in zip(spec.outputs, outputs) if not n.startswith("cache_out_")})
         safetensors_io.save(os.path.join(out, "golden", f"{role}.safetensors"), golden,
                             {"role": role, "seed": seed, "tolerance": "1e-4"})
         models[role] = {

@@ -10,8 +10,9 @@ import torch
 
 from conftest import BUNDLE
 from fantasyid import safetensors_io
-from fantasyid.export import export_bundle
+from fantasyid.export import export_bundle, exported_module
 from fantasyid.model import ROLES
+from fantasyid.vae import ChunkedVAEDecoder, cache_names
 
 M2 = os.path.expanduser(os.environ.get("IDSTREAM_M2", "~/.m2/repository"))
 ORT_JARS = [
@@ -96,7 +97,8 @@ def test_should_reproduce_golden_outputs_in_pytorch(tiny_roles, bundle):
         tensors, meta = safetensors_io.load(os.path.join(BUNDLE, bundle["config"]["golden"][role]))
         inputs = [torch.from_numpy(tensors[f"input.{i['name']}"].copy()) for i in model["inputs"]]
         with torch.no_grad():
-            out = tiny_roles[role](*inputs).numpy()
+            out = exported_module(tiny_roles, role)(*inputs)
+        out = (out[0] if isinstance(out, tuple) else out).numpy()
         # 1e-4: the project's PyTorch-vs-ONNX tolerance; BLAS builds differ by ~1e-5 in summation order.
         np.testing.assert_allclose(out, tensors[f"output.{model['outputs'][0]['name']}"], rtol=0, atol=1e-4,
                                    err_msg=role)
@@ -110,13 +112,13 @@ def _classpath():
     return os.pathsep.join(jars)
 
 
-def _golden_check(pairs, tolerance=1e-4):
+def _golden_check(pairs, tolerance=1e-4, outputs_per_pair=1):
     args = ["java", "-cp", _classpath(), GOLDEN_CHECK, str(tolerance)] + [p for pair in pairs for p in pair]
     result = subprocess.run(args, capture_output=True, text=True, timeout=300)
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
     diffs = [float(line.split()[-1]) for line in result.stdout.splitlines() if line.startswith("max_abs_diff")]
-    assert len(diffs) == len(pairs) and max(diffs) <= tolerance, report
+    assert len(diffs) == len(pairs) * outputs_per_pair and max(diffs) <= tolerance, report
     return report
 
 
@@ -133,7 +135,7 @@ def test_should_accept_other_batch_and_latent_sizes_in_onnx_runtime(tiny_roles, 
         "denoiser": (torch.randn(1, 5, 8, 4, 6, generator=g), torch.tensor([10.0]),
                      torch.randn(1, 64, 64, generator=g), torch.randn(1, 44, 64, generator=g)),
         "vae_encoder": (torch.rand(1, 9, 3, 32, 48, generator=g) * 2 - 1,),
-        "vae_decoder": (torch.randn(1, 1, 4, 4, 6, generator=g),),
+        "vae_decoder": (torch.randn(1, 1, 4, 4, 6, generator=g), *tiny_roles["vae_decoder"].empty_caches()),
         "id_encoder": (torch.randn(2, 145, 64, generator=g), torch.rand(2, 468, 3, generator=g) * 2 - 1),
         "text_encoder": (torch.randint(0, 259, (3, 64), generator=g),),
     }
@@ -141,7 +143,8 @@ def test_should_accept_other_batch_and_latent_sizes_in_onnx_runtime(tiny_roles, 
     for role, inputs in cases.items():
         model = bundle["models"][role]
         with torch.no_grad():
-            out = tiny_roles[role](*inputs)
+            out = exported_module(tiny_roles, role)(*inputs)
+        out = out[0] if isinstance(out, tuple) else out
         tensors = {f"input.{i['name']}": x.numpy() for i, x in zip(model["inputs"], inputs)}
         tensors[f"output.{model['outputs'][0]['name']}"] = out.numpy()
         path = str(tmp_path / f"{role}.safetensors")
@@ -179,3 +182,28 @@ def test_should_pass_onnx_checker_with_opset_17_and_manifest_names(bundle):
         assert [o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")] == [17]
         assert [i.name for i in proto.graph.input] == [i["name"] for i in model["inputs"]], role
         assert [o.name for o in proto.graph.output] == [o["name"] for o in model["outputs"]], role
+
+
+def test_should_decode_in_chunks_exactly_in_onnx_runtime(tiny_roles, tmp_path):
+    """13 latent frames (49 video frames) in chunks of 2 carrying the conv cache: every chunk's video and caches
+    from ONNX Runtime match PyTorch, and the chunks put together match one whole decode."""
+    decoder = tiny_roles["vae_decoder"]
+    exported = ChunkedVAEDecoder(decoder)
+    names_in, names_out = cache_names(len(decoder.cache_channels()))
+    latents = torch.randn(1, 13, 4, 4, 6, generator=torch.Generator().manual_seed(11))
+    caches, parts, pairs = decoder.empty_caches(), [], []
+    with torch.no_grad():
+        whole = decoder(latents)
+        for i, start in enumerate(range(0, 13, 2)):
+            chunk = latents[:, start:start + 2]
+            video, *returned = exported(chunk, *caches)
+            tensors = {"input.latents": chunk.numpy(), "output.video": video.numpy()}
+            tensors.update({f"input.{n}": c.numpy() for n, c in zip(names_in, caches)})
+            tensors.update({f"output.{n}": c.numpy() for n, c in zip(names_out, returned)})
+            path = str(tmp_path / f"chunk{i}.safetensors")
+            safetensors_io.save(path, tensors)
+            pairs.append((os.path.join(BUNDLE, "vae_decoder.onnx"), path))
+            parts.append(video)
+            caches = returned
+    assert (torch.cat(parts, dim=1) - whole).abs().max() <= 1e-5
+    _golden_check(pairs, tolerance=1e-4, outputs_per_pair=1 + len(names_out))

@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 
@@ -37,3 +38,38 @@ def test_should_encode_reference_frame_alone_like_first_frame_of_video(tiny_role
     video = torch.rand(1, 9, 3, 32, 48) * 2 - 1
     with torch.no_grad():
         torch.testing.assert_close(enc(video[:, :1])[:, 0], enc(video)[:, 0], rtol=0, atol=1e-5)
+
+
+def test_should_decode_in_chunks_exactly_when_carrying_the_conv_cache(tiny_roles):
+    dec = tiny_roles["vae_decoder"]
+    z = torch.randn(1, 13, 4, 4, 6, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        whole = dec(z)
+        for chunk in (1, 2, 3, 5):
+            caches, parts = dec.empty_caches(), []
+            for start in range(0, 13, chunk):
+                video, caches = dec(z[:, start:start + chunk], caches)
+                assert all(c.shape[2] == 2 for c in caches)  # bounded: 2 frames per causal convolution
+                parts.append(video)
+            chunked = torch.cat(parts, dim=1)
+            assert chunked.shape == whole.shape == (1, 49, 3, 32, 48)
+            assert (chunked - whole).abs().max() <= 1e-5, chunk
+
+
+def test_should_differ_without_the_cache_when_chunked(tiny_roles):
+    """The cache matters: restarting every chunk as a new video changes the later frames."""
+    dec = tiny_roles["vae_decoder"]
+    z = torch.randn(1, 5, 4, 4, 6, generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        whole = dec(z)
+        _, caches = dec(z[:, :3], dec.empty_caches())
+        carried, _ = dec(z[:, 3:], caches)
+        restarted = dec(z[:, 3:])
+    assert (carried - whole[:, 9:]).abs().max() <= 1e-5
+    assert (restarted[:, 1:] - whole[:, 13:]).abs().max() > 1e-2  # latent frame 4 in both
+
+
+def test_should_refuse_a_wrong_number_of_caches(tiny_roles):
+    dec = tiny_roles["vae_decoder"]
+    with pytest.raises(ValueError, match="22 caches given|more causal convolutions"):
+        dec(torch.randn(1, 2, 4, 4, 6), dec.empty_caches()[:-1])

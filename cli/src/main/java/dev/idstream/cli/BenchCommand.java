@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** Benchmarks that print numbers (never pass/fail): see README "Performance". */
 @Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
-        + "generator (tiny generator on CPU: denoiser step vs PyTorch, requests, time outside ONNX Runtime), "
+        + "generator (generator on CPU, --config tiny|medium: denoiser step vs PyTorch, requests, time outside ONNX Runtime), "
         + "metrics (metrics-stage frames per second on a real clip), "
         + "batching (denoise throughput of queued same-shape requests, batch 1 vs --batch).")
 final class BenchCommand implements Callable<Integer> {
@@ -36,6 +36,22 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", description = "generator: timed denoiser steps per runtime (default 20); metrics: timed runs, "
             + "the first includes warm-up (default 2); batching: rounds (default 3).")
     Integer runs;
+
+    @Option(names = "--config", defaultValue = "tiny", description = "generator: tiny (the committed bundle) or medium "
+            + "(DiT width 512, 8 layers, exported into ~/.cache/idstream/bench when missing; denoiser step only).")
+    String config;
+
+    @Option(names = "--bundle", description = "generator: time this bundle folder's denoiser instead of --config's "
+            + "(e.g. a full-shaped export on a CUDA machine; denoiser step only).")
+    Path bundle;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "generator: cpu or cuda (ONNX Runtime's CUDA execution "
+            + "provider, which needs the CUDA 12 libraries; the PyTorch comparison is CPU-only and skipped).")
+    String device;
+
+    @Option(names = "--spinning", description = "generator: let ONNX Runtime's idle threads spin-wait (onnx.threads.spinning; "
+            + "off by default, which is faster on a shared CPU).")
+    boolean spinning;
 
     @Option(names = "--generation-requests", defaultValue = "5", description = "generator: timed requests (after one warm-up).")
     int generationRequests;
@@ -65,7 +81,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("generator".equals(name)) {
             Logging.quiet();
-            GeneratorBenchmark.run(threads, runs == null ? 20 : runs, generationRequests, image, System.out);
+            GeneratorBenchmark.run(config, bundle, device, spinning, threads, runs == null ? 20 : runs, generationRequests,
+                    image, System.out);
             return 0;
         }
         if ("metrics".equals(name)) {

@@ -30,9 +30,11 @@ import javax.imageio.ImageIO;
  */
 public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
 
-    /** 16 latent frames = 61 video frames: every request up to that length (the tiny default 9, FantasyID's 49) decodes in one exact run. */
-    static final int CHUNK_LATENT_FRAMES = 16;
-    static final int CONTEXT_LATENT_FRAMES = 4;
+    /**
+     * 4 latent frames (13 video frames, 16 after the first chunk) per decoder run: chunking is exact (the decoder
+     * carries its convolution cache), so the chunk only trades memory against per-run overhead.
+     */
+    static final int CHUNK_LATENT_FRAMES = 4;
 
     private final LazyGeneratorBundle bundle;
 
@@ -73,7 +75,7 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
     public VideoDecoded process(LatentsDenoised in, StageContext ctx) throws Exception {
         Map<String, Tensor> tensors = ctx.artifacts().getTensors(in.getLatents());
         GeneratorBundle generator = bundle.get();
-        List<BufferedImage> frames = new LatentVideoDecoder(generator, CHUNK_LATENT_FRAMES, CONTEXT_LATENT_FRAMES)
+        List<BufferedImage> frames = new LatentVideoDecoder(generator, CHUNK_LATENT_FRAMES)
                 .decode(checkedLatents(tensors, generator));
         int fps = in.getParams().getFps();
         Path mp4 = Files.createTempFile("idstream-" + in.getRequestId(), ".mp4");

@@ -1,10 +1,10 @@
 package dev.idstream.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.generator.GeneratorBundle.Role;
 import dev.idstream.core.generator.ImageTensors;
+import dev.idstream.core.onnx.ModelBundle;
 import dev.idstream.core.onnx.OnnxSession;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
@@ -16,46 +16,59 @@ import dev.idstream.denoise.VideoDenoiser;
 import dev.idstream.features.IdDescriptorEncoder;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
 /**
- * The tiny generator on CPU, in one run: (1) one denoiser step (the CFG batch of 2) in ONNX Runtime from Java and
- * the same graph in PyTorch (Debian's torch, models/fantasyid/bench_denoiser.py: same seeded weights, the golden
- * inputs), both on the same number of threads; (2) requests through the model path in process — V_F (image +
- * id encoder), the DiT loop, chunked VAE decode, MP4 — with the time per denoising step and the share spent
- * outside ONNX Runtime sessions.
+ * The generator on CPU, in one run: (1) one denoiser step (the CFG batch of 2) in ONNX Runtime from Java — the
+ * session call the denoise stage makes — and the same model in PyTorch (Debian's torch, TorchDenoiserStep: same
+ * seeded weights, the bundle's golden inputs), both on the same number of threads, with p50/p90, their ratio and
+ * the largest difference between the two outputs; (2) for the tiny bundle, requests through the model path in
+ * process — V_F (image + id encoder), the DiT loop, chunked VAE decode, MP4 — with the time per denoising step and
+ * the share spent outside ONNX Runtime sessions. {@code config} "tiny" is the committed bundle; "medium" (DiT width
+ * 512, 8 layers, 1080 video tokens) is exported into {@link BenchBundleCache} when missing.
  */
 public final class GeneratorBenchmark {
+
+    private static final int WARMUP = 3;
 
     private GeneratorBenchmark() {
     }
 
-    public static void run(int threads, int runs, int requests, Path portrait, PrintStream out) throws Exception {
-        try (GeneratorBundle bundle = new GeneratorBundle(dev.idstream.core.onnx.ModelBundle.load(GeneratorBundle.defaultLocation()),
-                OrtRuntime.create(OrtSettings.cpu(threads)))) {
-            out.printf("bundle %s at %s, ONNX Runtime CPU, %d intra-op threads%n", bundle.id(), bundle.bundle().folder(), threads);
-            double ortMs = denoiserStepOrt(bundle, runs);
-            out.printf("denoiser step (golden inputs, batch 2), ONNX Runtime from Java: median %.2f ms over %d runs%n", ortMs, runs);
-            JsonNode torch = denoiserStepTorch(bundle.bundle().folder(), threads, runs);
-            if (torch != null) {
-                double torchMs = torch.path("median_ms").asDouble();
-                out.printf("denoiser step, PyTorch %s: median %.2f ms (BLAS %s, OMP_WAIT_POLICY %s)%n",
-                        torch.path("torch").asText("(Debian torch)"), torchMs, torch.path("blas"), torch.path("omp_wait_policy").asText());
-                out.printf("ratio PyTorch / ONNX Runtime: %.2f%n", torchMs / ortMs);
+    public static void run(String config, Path bundleFolder, String device, boolean spinning, int threads, int runs,
+                           int requests, Path portrait, PrintStream out) throws Exception {
+        Path tiny = GeneratorBundle.defaultLocation();
+        Path models = tiny.toAbsolutePath().getParent();
+        Path folder = bundleFolder != null ? bundleFolder : switch (config) {
+            case "tiny" -> tiny;
+            case "medium" -> new BenchBundleCache(BenchBundleCache.defaultRoot(), models).denoiserBundle(config, out);
+            default -> throw new IllegalArgumentException("unknown generator config '" + config + "'; available: tiny, medium");
+        };
+        boolean cuda = switch (device) {
+            case "cpu" -> false;
+            case "cuda" -> true;
+            default -> throw new IllegalArgumentException("unknown device '" + device + "'; available: cpu, cuda");
+        };
+        OrtSettings settings = OrtSettings.cpu(threads).withDevice(cuda ? OrtSettings.Device.CUDA : OrtSettings.Device.CPU)
+                .withSpinning(spinning);
+        try (GeneratorBundle bundle = new GeneratorBundle(ModelBundle.load(folder), OrtRuntime.create(settings))) {
+            out.printf("bundle %s at %s, ONNX Runtime %s, %d intra-op threads, 1 inter-op, optimization ALL, spin-waiting %s; "
+                    + "load average %s%n", bundle.id(), bundle.bundle().folder(), cuda ? "CUDA" : "CPU", threads,
+                    spinning ? "on" : "off", loadAverage());
+            denoiserStep(bundle, cuda ? null : new TorchDenoiserStep(models), threads, runs, out);
+            if (bundleFolder == null && "tiny".equals(config) && !cuda && requests > 0) {
+                requests(bundle, requests, portrait, out);
             }
-            requests(bundle, requests, portrait, out);
         }
     }
 
-    private static double denoiserStepOrt(GeneratorBundle bundle, int runs) throws Exception {
+    private static void denoiserStep(GeneratorBundle bundle, TorchDenoiserStep torch, int threads, int runs, PrintStream out)
+            throws Exception {
         Map<String, Tensor> feeds = new LinkedHashMap<>();
         Safetensors.read(Files.readAllBytes(bundle.bundle().folder().resolve("golden/denoiser.safetensors"))).tensors()
                 .forEach((k, v) -> {
@@ -64,8 +77,9 @@ public final class GeneratorBenchmark {
                     }
                 });
         OnnxSession session = bundle.session(Role.DENOISER);
-        for (int i = 0; i < 3; i++) {
-            session.run(feeds);
+        Tensor ortOutput = null;
+        for (int i = 0; i < WARMUP; i++) {
+            ortOutput = session.run(feeds).get("model_output");
         }
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
@@ -73,34 +87,46 @@ public final class GeneratorBenchmark {
             session.run(feeds);
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        return median(ms);
+        out.printf("denoiser step (golden inputs, latents %s), ONNX Runtime from Java: p50 %.1f ms, p90 %.1f ms, min %.1f ms "
+                + "over %d runs (load average %s)%n", Arrays.toString(feeds.get("latents").shape()), percentile(ms, 50),
+                percentile(ms, 90), percentile(ms, 0), runs, loadAverage());
+        if (torch == null) {
+            out.println("PyTorch comparison skipped on CUDA: time the PyTorch twin with models/fantasyid/bench_gpu.py");
+            return;
+        }
+        String unavailable = torch.unavailableReason();
+        if (unavailable != null) {
+            out.println("PyTorch comparison skipped: " + unavailable);
+            return;
+        }
+        TorchDenoiserStep.Result t = torch.run(bundle.bundle().folder(), threads, runs, WARMUP);
+        JsonNode r = t.report();
+        out.printf("denoiser step, PyTorch %s: p50 %.1f ms, p90 %.1f ms, min %.1f ms over %d runs (torch threads %d, OpenBLAS threads %s, "
+                        + "OPENBLAS_THREAD_TIMEOUT %s, BLAS %s, OMP_WAIT_POLICY %s, load average %.2f)%n",
+                r.path("torch").asText(), r.path("p50_ms").asDouble(), r.path("p90_ms").asDouble(), r.path("min_ms").asDouble(), runs,
+                r.path("torch_threads").asInt(), r.path("openblas_num_threads").asText(),
+                r.path("openblas_thread_timeout").asText(), r.path("blas"),
+                r.path("omp_wait_policy").asText(), r.path("loadavg_1min").asDouble());
+        out.printf("ratio PyTorch / ONNX Runtime: p50 %.2f, p90 %.2f, min %.2f (min: the run least disturbed by other load)%n",
+                r.path("p50_ms").asDouble() / percentile(ms, 50), r.path("p90_ms").asDouble() / percentile(ms, 90),
+                r.path("min_ms").asDouble() / percentile(ms, 0));
+        float[] a = ortOutput.toFloatArray();
+        float[] b = t.output().toFloatArray();
+        if (a.length != b.length) {
+            throw new IllegalStateException("ONNX Runtime and PyTorch outputs differ in size: " + a.length + " vs " + b.length);
+        }
+        double maxDiff = 0;
+        double maxAbs = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+            maxAbs = Math.max(maxAbs, Math.abs(b[i]));
+        }
+        out.printf("outputs, ONNX Runtime vs PyTorch: max |diff| %.2e (max |output| %.2f) — %s%n", maxDiff, maxAbs,
+                maxDiff <= 1e-4 ? "equal within 1e-4" : "DIFFERENT (more than 1e-4)");
     }
 
-    /** Runs the PyTorch side; null (with the reason printed) when Debian's python3 or torch is missing. */
-    private static JsonNode denoiserStepTorch(Path bundleFolder, int threads, int runs) throws Exception {
-        Path script = bundleFolder.resolveSibling("fantasyid").resolve("bench_denoiser.py");
-        Path python = Path.of("/usr/bin/python3");
-        if (!Files.isRegularFile(script) || !Files.isExecutable(python)) {
-            System.out.println("PyTorch comparison skipped: needs " + python + " and " + script);
-            return null;
-        }
-        ProcessBuilder pb = new ProcessBuilder(python.toString(), script.toString(), "--config", "tiny",
-                "--threads", Integer.toString(threads), "--runs", Integer.toString(runs));
-        // a fair comparison (models/README.md, "Speed"): no OpenMP spin-waiting, OpenBLAS when installed
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        Path openblas = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread");
-        if (Files.isDirectory(openblas)) {
-            pb.environment().merge("LD_LIBRARY_PATH", openblas.toString(), (old, add) -> add + ":" + old);
-        }
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            System.out.println("PyTorch comparison failed:\n" + output);
-            return null;
-        }
-        String[] lines = output.strip().split("\n");
-        return new ObjectMapper().readTree(lines[lines.length - 1]);
+    private static String loadAverage() {
+        return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static void requests(GeneratorBundle bundle, int requests, Path portrait, PrintStream out) throws Exception {
@@ -127,7 +153,7 @@ public final class GeneratorBenchmark {
             long featuresOnnx = System.nanoTime() - f0;
             VideoDenoiser.Result r = new VideoDenoiser(bundle).generate(request, vf, reference, (s, n) -> { });
             long d0 = System.nanoTime();
-            List<BufferedImage> frames = new LatentVideoDecoder(bundle, 16, 4).decode(r.latents());
+            List<BufferedImage> frames = new LatentVideoDecoder(bundle, 4).decode(r.latents());
             long decodeOnnx = System.nanoTime() - d0;
             Path mp4 = Files.createTempFile("idstream-bench", ".mp4");
             try {
@@ -147,6 +173,14 @@ public final class GeneratorBenchmark {
         out.printf("per request: median %.1f ms; per denoising step (CFG batch of 2, incl. scheduler): median %.1f ms; "
                 + "outside ONNX Runtime: median %.1f%% of the request, %.1f%% of the denoise loop (%d requests)%n",
                 median(total), median(step), 100 * median(outside), 100 * median(denoiseOutside), requests);
+    }
+
+    /** Nearest-rank percentile (the same definition as bench_denoiser.py). */
+    private static double percentile(double[] values, int q) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int rank = (int) Math.ceil(v.length * q / 100.0);
+        return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
     }
 
     private static double median(double[] values) {

@@ -82,6 +82,9 @@ public final class OrtRuntime {
             if (settings.interOpThreads() > 0) {
                 options.setInterOpNumThreads(settings.interOpThreads());
             }
+            String spin = settings.spinning() ? "1" : "0";
+            options.addConfigEntry("session.intra_op.allow_spinning", spin);
+            options.addConfigEntry("session.inter_op.allow_spinning", spin);
             if (target == ExecutionDevice.CUDA) {
                 addCuda(options);
             }

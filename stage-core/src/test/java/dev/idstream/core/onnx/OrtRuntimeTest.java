@@ -55,6 +55,16 @@ class OrtRuntimeTest {
     }
 
     @Test
+    void shouldNotSpinUnlessAskedWhenReadingSettings() {
+        assertThat(OrtSettings.defaults().spinning()).isFalse();
+        assertThat(OrtSettings.cpu(2).spinning()).isFalse();
+        assertThat(OrtSettings.fromProperties(Map.of("onnx.threads.spinning", "true")).spinning()).isTrue();
+        assertThat(OrtSettings.fromProperties(Map.of("onnx.threads.spinning", " FALSE ")).spinning()).isFalse();
+        assertThatThrownBy(() -> OrtSettings.fromProperties(Map.of("onnx.threads.spinning", "yes")))
+                .hasMessage("onnx.threads.spinning must be true or false, got 'yes'");
+    }
+
+    @Test
     void shouldRunHalfPrecisionInputsWhenModelTakesFloat16OrBfloat16() throws IOException {
         OrtRuntime runtime = new OrtRuntime(OrtSettings.cpu(1), GpuDevicesTestSupport.none());
         float[] x = {0.5f, -1.25f, 3f, 1000f};

@@ -1,0 +1,67 @@
+package dev.idstream.cli.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Generator bundles that only benchmarks need (e.g. the medium configuration, 160 MB of seeded random weights): not
+ * committed, but exported by models/fantasyid/export.py into {@code ~/.cache/idstream/bench/generator-<config>} the
+ * first time they are asked for. Delete the folder to export it again (e.g. after the config changed).
+ */
+final class BenchBundleCache {
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    private final Path root;
+    private final Path exportScript;
+
+    BenchBundleCache(Path root, Path modelsFolder) {
+        this.root = root;
+        this.exportScript = modelsFolder.resolve("fantasyid").resolve("export.py");
+    }
+
+    static Path defaultRoot() {
+        return Path.of(System.getProperty("user.home"), ".cache", "idstream", "bench");
+    }
+
+    /** The bundle folder of {@code config} with at least the denoiser role, exported (seed 0) if missing. */
+    Path denoiserBundle(String config, java.io.PrintStream out) throws IOException, InterruptedException {
+        Path folder = root.resolve("generator-" + config);
+        if (Files.isRegularFile(folder.resolve("bundle.json"))) {
+            return folder;
+        }
+        if (!Files.isExecutable(PYTHON) || !Files.isRegularFile(exportScript)) {
+            throw new IllegalStateException("the " + config + " bundle is not in " + folder + " and cannot be exported: needs "
+                    + PYTHON + " with Debian's python3-torch and " + exportScript);
+        }
+        Files.createDirectories(root);
+        Path staging = Files.createTempDirectory(root, "export-" + config + "-");
+        out.printf("exporting the %s denoiser from seeded weights into %s (once) ...%n", config, folder);
+        List<String> command = List.of(PYTHON.toString(), exportScript.toString(), "--config", config, "--seed", "0",
+                "--roles", "denoiser", "--out", staging.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            deleteTree(staging);
+            throw new IllegalStateException("exporting the " + config + " bundle failed (" + String.join(" ", command) + "):\n" + log);
+        }
+        // the folder appears complete or not at all
+        Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
+        return folder;
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
