@@ -18,6 +18,7 @@ import dev.idstream.face.FaceAnalyzer;
 import dev.idstream.face.FaceBundles;
 import dev.idstream.face.InceptionFeatures;
 import dev.idstream.face.RgbImage;
+import dev.idstream.face.video.VideoReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -93,7 +94,9 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
         Path video = Files.createTempFile("idstream-" + in.getRequestId(), ".mp4");
         try {
             ctx.artifacts().getToFile(in.getVideo(), video);
-            VideoAnalysis analysis = videoAnalyzer.analyze(video, true);
+            // limits, container and truncation first: a bad video fails with a reason before any frame is scored
+            VideoReader.VideoInfo info = VideoReader.probe(video, "the video", ctx.limits());
+            VideoAnalysis analysis = videoAnalyzer.analyze(video, info.frameCount(), true);
             VideoScores scores = VideoScores.of(reference, analysis);
             MetricsArtifacts.Written written = MetricsArtifacts.write(reference, analysis, ctx);
             return VideoMetrics.newBuilder()

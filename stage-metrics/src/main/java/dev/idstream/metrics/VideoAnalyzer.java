@@ -24,7 +24,11 @@ final class VideoAnalyzer {
 
     /** @param withMotion false skips the optical flow (and the per-frame detection it needs): FM is then not measured */
     VideoAnalysis analyze(Path video, boolean withMotion) throws Exception {
-        int frameCount = VideoReader.countFrames(video);
+        return analyze(video, VideoReader.countFrames(video), withMotion);
+    }
+
+    /** As {@link #analyze(Path, boolean)}, for a video whose decodable frames were already counted (by a probe). */
+    VideoAnalysis analyze(Path video, int frameCount, boolean withMotion) throws Exception {
         Set<Integer> picks = FrameSampling.linspace(frameCount, sampledFrames);
         List<VideoAnalysis.SampledFrame> sampled = new ArrayList<>();
         List<FaceMotion.PairMotion> motion = new ArrayList<>();

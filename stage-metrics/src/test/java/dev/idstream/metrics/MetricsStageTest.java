@@ -124,6 +124,22 @@ class MetricsStageTest {
                 .hasMessage("no face found in the reference image");
     }
 
+    @Test
+    void shouldFailWithAClearReasonWhenTheVideoIsTruncatedOrNotAVideo() throws Exception {
+        byte[] reference = Files.readAllBytes(MetricsFixture.data("portraits/d9.jpg"));
+        Path clip = Clips.write(Collections.nCopies(20, Clips.image(MetricsFixture.data("portraits/d9.jpg"))), dir.resolve("whole.mp4"), 25);
+        byte[] whole = Files.readAllBytes(clip);
+        Path truncated = Files.write(dir.resolve("truncated.mp4"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path text = Files.writeString(dir.resolve("notes.mp4"), "these are meeting notes, not a video\n".repeat(50));
+
+        assertThatThrownBy(() -> score(truncated, reference))
+                .isInstanceOfSatisfying(StageException.BadInput.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.BAD_INPUT))
+                .hasMessageContaining("the video").hasMessageContaining("truncated");
+        assertThatThrownBy(() -> score(text, reference))
+                .isInstanceOfSatisfying(StageException.BadInput.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.BAD_INPUT))
+                .hasMessageContaining("the video");
+    }
+
     private static VideoMetrics score(Path clip, byte[] reference) throws Exception {
         String id = UUID.randomUUID().toString();
         LocalStageContext.Request ctx = context.request(id, "metrics");
