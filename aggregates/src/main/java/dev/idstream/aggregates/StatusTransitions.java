@@ -16,7 +16,8 @@ import java.time.Instant;
 /**
  * The request state each pipeline event stands for, and the rule that a request's state only moves forward:
  * REQUESTED → FACE_DETECTED → TOKENS_FUSED → LATENTS_DENOISED → VIDEO_DECODED → SCORED, and FAILED is terminal.
- * A late, repeated or replayed earlier event changes nothing.
+ * A late, repeated or replayed earlier event changes nothing, and neither does a failure after SCORED: a re-scoring
+ * metrics deployment ({@code metrics-<evaluator>}) that fails does not undo the score the request already has.
  */
 final class StatusTransitions {
 
@@ -27,7 +28,8 @@ final class StatusTransitions {
         if (current == null) {
             return candidate;
         }
-        if (current.getState() == RequestState.FAILED || rank(candidate.getState()) <= rank(current.getState())) {
+        if (current.getState() == RequestState.FAILED || current.getState() == RequestState.SCORED
+                || rank(candidate.getState()) <= rank(current.getState())) {
             return null;
         }
         if (candidate.getVideo() == null && current.getVideo() != null) {

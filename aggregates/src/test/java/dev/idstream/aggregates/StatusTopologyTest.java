@@ -98,6 +98,18 @@ class StatusTopologyTest {
     }
 
     @Test
+    void shouldKeepScoredWhenARescoringDeploymentFailsLater() {
+        String id = "status-rescore-failed";
+        pipe(Topics.VIDEOS, id, TestEvents.video(id, 5));
+        pipe(Topics.METRICS, id, TestEvents.metrics(id, 6, "tiny", "set", "face@1").build());
+        pipe(Topics.FAILURES, id, TestEvents.failed(id, 7, "metrics-face@2", "no face in any sampled frame"));
+
+        assertThat(statuses()).extracting(RequestStatus::getState).containsExactly(RequestState.VIDEO_DECODED, RequestState.SCORED);
+        assertThat(latest(id).getState()).isEqualTo(RequestState.SCORED);
+        assertThat(latest(id).getStage()).isEqualTo("metrics");
+    }
+
+    @Test
     void shouldSkipAnUnreadableRecordAndKeepServing() {
         String id = "status-poison";
         driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer())
