@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * S3 (each video's features file is read once, one video at a time in arrival order, so {@code stats-<n>} always holds
  * the same first n videos whatever the batching) and computes the set-level Fréchet distance, seconds of work at
  * D = 2048 that would otherwise hold up every record of the stream thread, the status table's included. Until then
- * a summary carries the previous {@code setFid} with {@code setFidVideos}, the videos that value covers.
+ * a summary carries the previous {@code setFid} with {@code setFidVideos}, the videos that value covers. If the
+ * statistics file cannot be read any more (e.g. deleted), the videos it held are dropped and fresh statistics start from
+ * the pending videos.
  *
  * <p>A video (request id) is counted once per summary, so a re-scored or replayed {@code VideoMetrics} of the same
  * request and evaluator does not count twice.
@@ -110,9 +112,11 @@ final class SummaryProcessor implements Processor<String, byte[], String, Metric
             try {
                 accumulated = stats.take(state.stats());
             } catch (StageException.BadInput e) {
-                log.error("the statistics of {} cannot be read ({}); {} videos' features are left out of the set FID",
-                        state.key().recordKey(), e.getMessage(), state.pendingFeatures().size());
-                return state.withoutPendingFeatures();
+                // Keeping the dead ref would fail every later punctuation and freeze setFid for good.
+                log.warn("the statistics of {} cannot be read ({}); the {} videos they held are dropped, fresh statistics start"
+                        + " from the {} pending videos", state.key().recordKey(), e.getMessage(), state.featureVideos(),
+                        state.pendingFeatures().size());
+                state = state.withoutStatistics();
             } catch (StageException.Transient e) {
                 throw e;
             } catch (StageException e) {

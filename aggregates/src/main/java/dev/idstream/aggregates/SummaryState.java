@@ -72,6 +72,12 @@ record SummaryState(
                 featureVideos, stats, List.of(), setFid, setFidVideos, setFidGeneratedSamples, setFidReferenceSamples);
     }
 
+    /** The statistics file is lost: start again from no merged video, keeping the last distance until the next one. */
+    SummaryState withoutStatistics() {
+        return new SummaryState(key, updatedAtMillis, videos, videosWithoutFace, rs, ifs, fm, fidPerFrame,
+                0, null, pendingFeatures, setFid, setFidVideos, setFidGeneratedSamples, setFidReferenceSamples);
+    }
+
     MetricsSummary toEvent() {
         return MetricsSummary.newBuilder()
                 .setModelVersion(key.modelVersion())

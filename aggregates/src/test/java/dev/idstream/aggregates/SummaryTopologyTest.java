@@ -163,6 +163,40 @@ class SummaryTopologyTest {
     }
 
     @Test
+    void shouldStartFreshStatisticsWhenTheStoredOnesAreGone() throws Exception {
+        Random random = new Random(9);
+        double[][] references = FrechetDistanceTest.correlatedGaussian(random, 4, DIM, 0.0, 1.0);
+        double[][] framesA = FrechetDistanceTest.correlatedGaussian(random, 16, DIM, 0.5, 1.0);
+        double[][] framesB = FrechetDistanceTest.correlatedGaussian(random, 16, DIM, 0.5, 1.0);
+        double[][] framesC = FrechetDistanceTest.correlatedGaussian(random, 16, DIM, 0.5, 1.0);
+        double[][] framesD = FrechetDistanceTest.correlatedGaussian(random, 8, DIM, 0.5, 1.0);
+        pipe(TestEvents.metrics("gone-1", 1, "m7", "set-g", "face@1").setInceptionFeatures(features("gone-1", references[0], framesA)).build());
+        pipe(TestEvents.metrics("gone-2", 2, "m7", "set-g", "face@1").setInceptionFeatures(features("gone-2", references[1], framesB)).build());
+        driver.advanceWallClockTime(FID_INTERVAL);
+        // As after an S3 lifecycle rule expired the summary's latest statistics file.
+        var store = driver.<String, SummaryState>getKeyValueStore(SummaryProcessor.SUMMARIES);
+        SummaryState s = store.get("m7|set-g|face@1");
+        ArtifactRef expired = ArtifactRef.newBuilder(s.stats()).setUri(s.stats().getUri().replace("stats-00000002", "stats-expired"))
+                .setSha256("a".repeat(64)).build();
+        store.put("m7|set-g|face@1", new SummaryState(s.key(), s.updatedAtMillis(), s.videos(), s.videosWithoutFace(), s.rs(), s.ifs(),
+                s.fm(), s.fidPerFrame(), s.featureVideos(), expired, s.pendingFeatures(), s.setFid(), s.setFidVideos(),
+                s.setFidGeneratedSamples(), s.setFidReferenceSamples()));
+        pipe(TestEvents.metrics("gone-3", 3, "m7", "set-g", "face@1").setInceptionFeatures(features("gone-3", references[2], framesC)).build());
+        pipe(TestEvents.metrics("gone-4", 4, "m7", "set-g", "face@1").setInceptionFeatures(features("gone-4", references[3], framesD)).build());
+        summaries();
+
+        driver.advanceWallClockTime(FID_INTERVAL);
+
+        MetricsSummary summary = summaries().get(0).value();
+        double expected = IndependentFrechet.byEigen(concat(framesC, framesD), new double[][] {references[2], references[3]});
+        assertThat(summary.getVideos()).isEqualTo(4);
+        assertThat(summary.getSetFidVideos()).isEqualTo(2);
+        assertThat(summary.getSetFid()).isCloseTo(expected, within(1e-6 * expected));
+        assertThat(summary.getSetFidGeneratedSamples()).isEqualTo(24);
+        assertThat(store.get("m7|set-g|face@1").stats().getUri()).endsWith("stats-00000002.safetensors");
+    }
+
+    @Test
     void shouldLeaveSetFidNullWhileASideHasFewerThanTwoSamples() throws Exception {
         Random random = new Random(6);
         double[][] frames = FrechetDistanceTest.correlatedGaussian(random, 16, DIM, 0.5, 1.0);
