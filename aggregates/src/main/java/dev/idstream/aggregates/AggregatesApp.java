@@ -4,6 +4,7 @@ import dev.idstream.core.StageException;
 import dev.idstream.core.artifacts.S3ArtifactStore;
 import dev.idstream.core.config.StageConfig;
 import dev.idstream.core.serde.ConfluentEventSerde;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +25,10 @@ public final class AggregatesApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AggregatesApp.class);
     /** One punctuation may compute a full-rank set FID (tens of seconds at D = 2048): keep the open transaction alive. */
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(5);
+
+    /** A transient failure (S3 unreachable) is retried by a fresh thread; more than this within the window is deterministic. */
+    private static final int MAX_THREAD_REPLACEMENTS = 5;
+    private static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private final KafkaStreams streams;
     private final S3ArtifactStore artifacts;
@@ -43,11 +47,7 @@ public final class AggregatesApp implements AutoCloseable {
                     AggregatesTopology.build(serde, new FeatureStatsStore(artifacts), settings.setFidInterval()),
                     streamsConfig(config, settings));
             AggregatesApp app = new AggregatesApp(streams, artifacts);
-            streams.setUncaughtExceptionHandler(e -> {
-                // e.g. S3 unreachable: the task is processed again from its last commit by a fresh thread
-                log.error("aggregates stream thread failed; replacing it", e);
-                return StreamThreadExceptionResponse.REPLACE_THREAD;
-            });
+            streams.setUncaughtExceptionHandler(new BoundedThreadReplacement(MAX_THREAD_REPLACEMENTS, REPLACEMENT_WINDOW, Clock.systemUTC()));
             streams.setStateListener((now, before) -> {
                 log.info("aggregates: {} -> {}", before, now);
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
