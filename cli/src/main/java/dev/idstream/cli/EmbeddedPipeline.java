@@ -56,18 +56,24 @@ public final class EmbeddedPipeline implements AutoCloseable {
     /** Starts the infrastructure under {@code dataDir} and the named stages ({@link #everything()} for the demo). */
     public static EmbeddedPipeline start(Path dataDir, List<String> stageNames, Map<String, String> extraConfig) throws Exception {
         EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.start(dataDir, Topics.ALL, Topics.COMPACTED, PARTITIONS);
+        EmbeddedPipeline pipeline = null;
         try {
             Map<String, String> values = new HashMap<>();
             infrastructure.connectionEnv(BUCKET).forEach((k, v) -> values.put(toKey(k), v));
             values.put("registry.auto.register", "true");
             values.putAll(extraConfig);
-            EmbeddedPipeline pipeline = new EmbeddedPipeline(infrastructure, dataDir, values);
+            pipeline = new EmbeddedPipeline(infrastructure, dataDir, values);
             for (String name : stageNames) {
                 pipeline.startStage(name);
             }
             return pipeline;
         } catch (Exception | Error e) {
-            infrastructure.close();
+            // the stages already started too, not only the infrastructure
+            if (pipeline != null) {
+                pipeline.close();
+            } else {
+                infrastructure.close();
+            }
             throw e;
         }
     }
@@ -112,6 +118,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
      */
     public synchronized void startStage(String name, Map<String, String> overrides) throws Exception {
         if (name.equals(AGGREGATES)) {
+            if (!overrides.isEmpty()) {
+                throw new IllegalArgumentException("stage " + name + " takes no settings of its own; got " + overrides.keySet());
+            }
             if (aggregates != null) {
                 throw new IllegalStateException("stage " + name + " is already running");
             }
@@ -127,9 +136,22 @@ public final class EmbeddedPipeline implements AutoCloseable {
             stage.close();
             throw new IllegalStateException("stage " + stage.name() + " is already running");
         }
-        S3ArtifactStore artifacts = S3ArtifactStore.open(stageConfig.s3());
-        StageRunner<?, ?> runner = run(stage, stageConfig, new ConfluentEventSerde(stageConfig.registry()), artifacts);
-        stages.put(stage.name(), new RunningStage(runner, artifacts, stage));
+        S3ArtifactStore artifacts = null;
+        try {
+            artifacts = S3ArtifactStore.open(stageConfig.s3());
+            StageRunner<?, ?> runner = run(stage, stageConfig, new ConfluentEventSerde(stageConfig.registry()), artifacts);
+            stages.put(stage.name(), new RunningStage(runner, artifacts, stage));
+        } catch (Exception | Error e) {
+            if (artifacts != null) {
+                artifacts.close();
+            }
+            try {
+                stage.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     public synchronized void stopStage(String name) throws Exception {
