@@ -34,19 +34,19 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, description = {
         "Re-publish for evaluation, in one of three ways:",
-        "  --eval-set FILE --model-version V",
+        "  --eval-set-file FILE --model-version V [--eval-set ID]",
         "      one request per row of an evaluation set",
         "  --topic idstream.requests.v1 --from T1 --to T2 --model-version V",
         "      past requests, with new request ids and the new model version",
-        "  --videos --evaluator E [--eval-set-id S] [--from T1] [--to T2]",
+        "  --videos --evaluator E [--eval-set S] [--from T1] [--to T2]",
         "      existing videos, to evaluator E's metrics deployment (metrics.evaluator=E)",
         "Times are ISO-8601 instants (2026-11-21T07:00:00Z) or epoch milliseconds."})
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--eval-set", paramLabel = "FILE", description = "Evaluation-set CSV file (see the README).")
+    @Option(names = "--eval-set-file", paramLabel = "FILE", description = "Evaluation-set CSV file (see the README).")
     Path evalSetFile;
 
-    @Option(names = "--eval-set-id", paramLabel = "ID", description = "With --eval-set: the set's id (default: the file name without "
+    @Option(names = "--eval-set", paramLabel = "ID", description = "With --eval-set-file: the set's id (default: the file name without "
             + "extension). With --videos: only videos of this evaluation set.")
     String evalSetId;
 
@@ -71,7 +71,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "Makes the new request ids repeatable: the same run id gives the same ids (default: random).")
     String runId;
 
-    @Option(names = "--follow", description = "With --eval-set or --topic: wait for every request's outcome and print it.")
+    @Option(names = "--follow", description = "With --eval-set-file or --topic: wait for every request's outcome and print it.")
     boolean follow;
 
     @Option(names = "--timeout", defaultValue = "3600", description = "Seconds --follow waits.")
@@ -88,7 +88,7 @@ final class ReplayCommand implements Callable<Integer> {
         Logging.quiet();
         int modes = (evalSetFile != null ? 1 : 0) + (topic != null ? 1 : 0) + (videos ? 1 : 0);
         if (modes != 1) {
-            throw new IllegalArgumentException("replay needs exactly one of --eval-set FILE, --topic " + Topics.REQUESTS + " or --videos");
+            throw new IllegalArgumentException("replay needs exactly one of --eval-set-file FILE, --topic " + Topics.REQUESTS + " or --videos");
         }
         if (!connection.given()) {
             throw new IllegalArgumentException("replay works on a running cluster: give --config FILE (e.g. .idstream/up/connection.properties "
@@ -115,8 +115,14 @@ final class ReplayCommand implements Callable<Integer> {
         EvalSet set = null;
         TimeWindow window = null;
         if (evalSetFile != null) {
+            if (from != null || to != null) {
+                throw new IllegalArgumentException("--from/--to go with --topic or --videos; --eval-set-file replays every row of the file");
+            }
             set = EvalSetParser.read(evalSetFile, evalSetId);
         } else {
+            if (evalSetId != null) {
+                throw new IllegalArgumentException("--eval-set goes with --eval-set-file or --videos; --topic replays requests by time");
+            }
             if (!Topics.REQUESTS.equals(topic)) {
                 throw new IllegalArgumentException("--topic " + topic + ": requests are replayed from " + Topics.REQUESTS);
             }
@@ -168,8 +174,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (evaluator == null) {
             throw new IllegalArgumentException("--videos needs --evaluator E (the re-scoring deployment, metrics.evaluator=E)");
         }
-        if (modelVersion != null || follow) {
-            throw new IllegalArgumentException("--videos re-scores videos as they are: --model-version and --follow do not apply");
+        if (modelVersion != null || follow || runId != null) {
+            throw new IllegalArgumentException("--videos re-scores videos as they are: --model-version, --run-id and --follow do not apply");
         }
         TimeWindow window = TimeWindow.parse(from, to);
         ConfluentEventSerde serde = new ConfluentEventSerde(config.registry());

@@ -75,7 +75,7 @@ class ReplayIT {
                 + portraits.resolve("d9.jpg") + ",a person smiling,,smile\n"
                 + portraits.resolve("grace_hopper.jpg") + ",\"a person turning, then nodding\"," + clip + ",turn\n");
 
-        Cli run = Cli.run("replay", "--eval-set", set.toString(), "--model-version", "tiny-v2", "--run-id", "run-1",
+        Cli run = Cli.run("replay", "--eval-set-file", set.toString(), "--model-version", "tiny-v2", "--run-id", "run-1",
                 "--config", connection.toString());
 
         assertThat(run.exitCode()).as(run.printed()).isZero();
@@ -102,12 +102,29 @@ class ReplayIT {
                 + dir.resolve("nobody.jpg") + ",a person\n");
         long before = requests(r -> true).size();
 
-        Cli run = Cli.run("replay", "--eval-set", set.toString(), "--model-version", "v", "--config", connection.toString());
+        Cli run = Cli.run("replay", "--eval-set-file", set.toString(), "--model-version", "v", "--config", connection.toString());
 
         assertThat(run.exitCode()).as(run.printed()).isEqualTo(1);
         assertThat(run.err()).contains("evaluation set " + set + " has 2 problems", "line 2: the prompt is empty",
                 "line 3: the reference file " + dir.resolve("nobody.jpg") + " does not exist");
         assertThat(requests(r -> true)).hasSize((int) before);
+    }
+
+    @Test
+    void shouldRefuseOptionsThatDoNotApplyToTheChosenMode() {
+        String config = connection.toString();
+        Cli fileWithTimes = Cli.run("replay", "--eval-set-file", dir.resolve("any.csv").toString(), "--from", "0", "--to", "1",
+                "--model-version", "v", "--config", config);
+        Cli topicWithSet = Cli.run("replay", "--topic", Topics.REQUESTS, "--eval-set", "s", "--from", "0", "--to", "1",
+                "--model-version", "v", "--config", config);
+        Cli videosWithRunId = Cli.run("replay", "--videos", "--evaluator", "face-s8", "--run-id", "r", "--config", config);
+
+        assertThat(fileWithTimes.exitCode()).isNotZero();
+        assertThat(fileWithTimes.err()).contains("--from/--to go with --topic or --videos");
+        assertThat(topicWithSet.exitCode()).isNotZero();
+        assertThat(topicWithSet.err()).contains("--eval-set goes with --eval-set-file or --videos");
+        assertThat(videosWithRunId.exitCode()).isNotZero();
+        assertThat(videosWithRunId.err()).contains("--model-version, --run-id and --follow do not apply");
     }
 
     @Test
@@ -162,7 +179,7 @@ class ReplayIT {
             external.publish(RequestClient.newRequestId(), video, reference, new ExternalVideoPublisher.Labels("m1", "another-set", null, null));
         }
 
-        Cli run = Cli.run("replay", "--videos", "--evaluator", "face-s8", "--eval-set-id", "rescore-set", "--config", connection.toString());
+        Cli run = Cli.run("replay", "--videos", "--evaluator", "face-s8", "--eval-set", "rescore-set", "--config", connection.toString());
 
         assertThat(run.exitCode()).as(run.printed()).isZero();
         assertThat(run.out()).contains("found 1 videos on " + Topics.VIDEOS, "re-published 1 to idstream.videos.face-s8.v1");
