@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Benchmarks that print numbers (never pass/fail): see README "Performance". */
-@Command(name = "bench", description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
         + "generator (generator on CPU, --config tiny|medium: denoiser step vs PyTorch, requests, time outside ONNX Runtime), "
         + "metrics (metrics-stage frames per second on a real clip), "
         + "batching (denoise throughput of queued same-shape requests, batch 1 vs --batch).")

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** One command, one machine: the real infrastructure on loopback, all five stages, one request from start to end. */
-@Command(name = "demo", description = "Start embedded Kafka, Schema Registry, S3 and all five stages; generate one video.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Start embedded Kafka, Schema Registry, S3 and all five stages; generate one video.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--image", defaultValue = "../shared/data/portraits/d9.jpg", description = "Reference image.")

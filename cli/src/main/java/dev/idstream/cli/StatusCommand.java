@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** Latest state of one request, read from the compacted status topic. */
-@Command(name = "status", description = "Show the latest state of a request.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the latest state of a request.")
 final class StatusCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "REQUEST_ID")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** What an upstream app does, from the shell: upload, publish, follow with a progress bar, print the outcome. */
-@Command(name = "submit", description = "Submit a generation request for a reference image and follow it.")
+@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a generation request for a reference image and follow it.")
 final class SubmitCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", description = "Reference photo (JPEG, PNG or WebP) of one person.")

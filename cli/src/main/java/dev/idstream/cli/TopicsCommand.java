@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Creates IDStream's topics on an external cluster (the compose topic-init job runs this). */
-@Command(name = "topics", description = "Create the IDStream topics that do not exist yet.")
+@Command(name = "topics", mixinStandardHelpOptions = true, description = "Create the IDStream topics that do not exist yet.")
 final class TopicsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ACTION", description = "create")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Keeps the embedded pipeline running so that submit, status and external stage processes can use it. */
-@Command(name = "up", description = "Run the embedded infrastructure (and stages) until Ctrl-C; writes the connection settings to a file.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Run the embedded infrastructure (and stages) until Ctrl-C; writes the connection settings to a file.")
 final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = ".idstream/up")
