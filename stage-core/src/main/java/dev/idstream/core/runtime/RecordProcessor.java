@@ -120,7 +120,7 @@ final class RecordProcessor<I extends SpecificRecord, O extends SpecificRecord> 
         }
     }
 
-    /** The output event and the request's status, serialised for the transaction. */
+    /** The output event, serialised for the transaction (the request's status is the aggregates' job). */
     Outcome finish(Ready<I> ready, O output) {
         try {
             return succeeded(ready.record(), Objects.requireNonNull(output, "the stage returned no output event"), ready.span(),

@@ -148,6 +148,7 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
                     out[i] = HalfFloats.fromBF16(in.getShort(2 * i));
                 }
             }
+            case F64 -> throw new IllegalStateException("F64 tensor: use toDoubleArray() (float32 would lose its precision)");
             default -> throw new IllegalStateException(dtype + " tensor has no float values; use toLongArray()");
         }
         return out;
@@ -185,7 +186,8 @@ public record Tensor(DType dtype, long[] shape, ByteBuffer data) {
                     out[i] = in.get(i) & 0xFF;
                 }
             }
-            default -> throw new IllegalStateException(dtype + " tensor has no integer values; use toFloatArray()");
+            default -> throw new IllegalStateException(dtype + " tensor has no integer values; use "
+                    + (dtype == DType.F64 ? "toDoubleArray()" : "toFloatArray()"));
         }
         return out;
     }
