@@ -137,7 +137,7 @@ final class ReplayCommand implements Callable<Integer> {
                 RequestClient.Follower follower = follow ? client.follower() : null) {
             List<GenerationRequested> published;
             if (set != null) {
-                published = new EvalSetReplay(client, artifacts).publish(set, modelVersion, ids);
+                published = new EvalSetReplay(client).publish(set, modelVersion, ids);
                 out.printf("published %d requests of evaluation set %s with model version %s (run %s)%n", published.size(), set.name(),
                         modelVersion, ids.runId());
             } else {

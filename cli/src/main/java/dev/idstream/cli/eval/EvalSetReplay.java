@@ -1,8 +1,6 @@
 package dev.idstream.cli.eval;
 
 import dev.idstream.cli.RequestClient;
-import dev.idstream.core.artifacts.ArtifactKey;
-import dev.idstream.core.artifacts.ArtifactStore;
 import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.GenerationParams;
 import dev.idstream.events.GenerationRequested;
@@ -17,11 +15,9 @@ import java.util.List;
 public final class EvalSetReplay {
 
     private final RequestClient client;
-    private final ArtifactStore artifacts;
 
-    public EvalSetReplay(RequestClient client, ArtifactStore artifacts) {
+    public EvalSetReplay(RequestClient client) {
         this.client = client;
-        this.artifacts = artifacts;
     }
 
     /** @return the published requests, in row order */
@@ -38,8 +34,7 @@ public final class EvalSetReplay {
                     .build();
             GenerationRequested.Builder request = GenerationRequested.newBuilder(client.request(requestId, reference, params));
             if (row.referenceVideo() != null) {
-                request.setReferenceVideo(artifacts.putFile(new ArtifactKey(requestId, "upload", "reference_video.mp4"),
-                        row.referenceVideo(), "video/mp4"));
+                request.setReferenceVideo(client.uploadReferenceVideo(requestId, row.referenceVideo()));
             }
             GenerationRequested event = request.build();
             client.publish(event);
