@@ -58,6 +58,7 @@ public final class VideoReader {
     /** The number of decodable video frames (decodes without converting: the count containers report is unreliable). */
     public static int countFrames(Path video) throws StageException.BadInput {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
             grabber.start();
             int n = 0;
             for (Frame frame; (frame = grabber.grabImage()) != null; ) {
@@ -94,6 +95,7 @@ public final class VideoReader {
         }
         long maxFrames = (long) limits.maxVideoSeconds() * limits.maxFps();
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW); // counting and size checks need no BGR conversion
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
