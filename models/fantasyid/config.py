@@ -395,8 +395,8 @@ def tiny() -> FantasyIDConfig:
 
 
 def medium() -> FantasyIDConfig:
-    """Between tiny and full, for CPU timing comparisons (not committed; `bench_medium.py` exports it into a
-    cache folder): DiT width 512 (8 heads x 64), 8 layers, 5 x 24 x 36 latents = 1080 video + 64 text tokens,
+    """Between tiny and full, for CPU timing comparisons (not committed: the CLI's bench `BenchBundleCache` runs
+    export.py into ~/.cache/idstream/bench/generator-medium the first time a benchmark asks for it): DiT width 512 (8 heads x 64), 8 layers, 5 x 24 x 36 latents = 1080 video + 64 text tokens,
     so one CFG step is ~150 GFLOP, about a second on 2 CPU cores. The other roles are tiny's."""
     t = tiny()
     return t.replace(

@@ -95,7 +95,7 @@ record DetectorSpec(DetectionDecoder decoder, Normalization normalization, Lette
         }
     }
 
-    /** Model-input pixel coordinates back to the image's, for an image of {@code width x height}. */
+    /** Image pixel coordinates to model-input pixel coordinates, for an image of {@code width x height}. */
     Affine imageToInput(int width, int height) {
         return letterbox.imageToInput(width, height, inputWidth, inputHeight);
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Detect -> mesh -> five points -> head pose -> aligned identity embedding: what the detect and
@@ -98,16 +99,25 @@ public final class FaceAnalyzer implements AutoCloseable {
      * to the original image's coordinates.
      */
     public Optional<AnalyzedFace> analyzeLargestWithRetry(RgbImage image) {
-        Optional<AnalyzedFace> face = analyzeLargest(image);
-        if (face.isPresent()) {
-            return face;
-        }
-        int pad = image.paddingPixels(PAD_FRACTION);
-        return analyzeLargest(image.padded(PAD_FRACTION, GREY)).map(f -> f.translated(-pad, -pad));
+        return withRetry(image, i -> analyzeLargest(i).stream().toList()).stream().findFirst();
+    }
+
+    /** Every confirmed face, with {@link #analyzeLargestWithRetry}'s grey-padding retry when there is none. */
+    public List<AnalyzedFace> analyzeAllWithRetry(RgbImage image) {
+        return withRetry(image, this::analyzeAll);
     }
 
     private static final double PAD_FRACTION = 0.25;
     private static final float GREY = 127f;
+
+    private static List<AnalyzedFace> withRetry(RgbImage image, Function<RgbImage, List<AnalyzedFace>> analyse) {
+        List<AnalyzedFace> faces = analyse.apply(image);
+        if (!faces.isEmpty()) {
+            return faces;
+        }
+        int pad = image.paddingPixels(PAD_FRACTION);
+        return analyse.apply(image.padded(PAD_FRACTION, GREY)).stream().map(f -> f.translated(-pad, -pad)).toList();
+    }
 
     private AnalyzedFace analyze(RgbImage image, Detection detection, FaceMesh.Result m) {
         FivePoints five = FivePoints.fromMesh(m.points());

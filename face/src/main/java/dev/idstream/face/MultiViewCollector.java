@@ -1,7 +1,6 @@
 package dev.idstream.face;
 
 import dev.idstream.core.InputLimits;
-import dev.idstream.core.StageException;
 import dev.idstream.face.video.FrameSampling;
 import dev.idstream.face.video.VideoReader;
 import java.nio.file.Path;
@@ -21,9 +20,6 @@ import java.util.TreeSet;
  */
 public final class MultiViewCollector {
 
-    private static final double PAD_FRACTION = 0.25;
-    private static final float GREY = 127f;
-
     private final FaceAnalyzer analyzer;
     private final int sampledFrames;
     private final int minFaceSize;
@@ -35,7 +31,10 @@ public final class MultiViewCollector {
     public record Candidates(VideoReader.VideoInfo video, int framesSampled, int framesWithoutFace,
             int framesWithSeveralFaces, int framesWithSmallFace, List<Candidate> candidates) {
 
-        /** e.g. "24 frames sampled of 250: 20 with one face, 2 without a face, 1 with several, 1 too small". */
+        /**
+         * e.g. "24 frames sampled of 250: 20 with one face, 2 without a face, 1 with several faces, 1 with a face
+         * smaller than the minimum".
+         */
         public String describe() {
             return framesSampled + " frames sampled of " + video.frameCount() + ": " + candidates.size() + " with one face, "
                     + framesWithoutFace + " without a face, " + framesWithSeveralFaces + " with several faces, "
@@ -75,7 +74,7 @@ public final class MultiViewCollector {
         int last = picks.last();
         VideoReader.forEachFrame(video, (index, image) -> {
             if (picks.contains(index)) {
-                List<AnalyzedFace> faces = facesIn(image);
+                List<AnalyzedFace> faces = analyzer.analyzeAllWithRetry(image);
                 if (faces.isEmpty()) {
                     without[0]++;
                 } else if (faces.size() > 1) {
@@ -106,14 +105,5 @@ public final class MultiViewCollector {
             }
             return index < last;
         });
-    }
-
-    private List<AnalyzedFace> facesIn(RgbImage image) {
-        List<AnalyzedFace> faces = analyzer.analyzeAll(image);
-        if (!faces.isEmpty()) {
-            return faces;
-        }
-        int pad = image.paddingPixels(PAD_FRACTION);
-        return analyzer.analyzeAll(image.padded(PAD_FRACTION, GREY)).stream().map(f -> f.translated(-pad, -pad)).toList();
     }
 }

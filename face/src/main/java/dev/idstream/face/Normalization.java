@@ -30,7 +30,19 @@ public record Normalization(float[] mean, float[] std, boolean bgr, boolean chan
         if (!node.isArray() || node.size() != 3) {
             throw new IllegalArgumentException("preprocessing." + name + " must be 3 numbers, got " + node);
         }
-        return new float[] {(float) node.get(0).asDouble(), (float) node.get(1).asDouble(), (float) node.get(2).asDouble()};
+        float[] out = new float[3];
+        for (int i = 0; i < 3; i++) {
+            JsonNode v = node.get(i);
+            if (!v.isNumber()) {
+                throw new IllegalArgumentException("preprocessing." + name + "[" + i + "] is " + v + "; it must be a number");
+            }
+            out[i] = (float) v.asDouble();
+            if (name.equals("std") && out[i] == 0) {
+                throw new IllegalArgumentException("preprocessing.std[" + i + "] is " + v
+                        + "; it must be a non-zero number (the model input is divided by it)");
+            }
+        }
+        return out;
     }
 
     /** The model input's shape for {@code batch} images of {@code height x width}, in this layout. */

@@ -1,17 +1,17 @@
 package dev.idstream.report;
 
 import dev.idstream.core.InputLimits;
-import dev.idstream.core.StageException;
 import dev.idstream.core.artifacts.ArtifactStore;
 import dev.idstream.detect.ReferenceImageDecoder;
 import dev.idstream.events.VideoDecoded;
 import dev.idstream.events.VideoMetrics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pictures from the artifacts the events point to (every read sha256-verified by the store): the contact sheet from
@@ -19,6 +19,8 @@ import java.util.List;
  * A picture that cannot be made leaves its reason in the entry; the report is still written.
  */
 public final class ArtifactVideoMedia implements VideoMedia {
+
+    private static final Logger log = LoggerFactory.getLogger(ArtifactVideoMedia.class);
 
     private final ArtifactStore artifacts;
     private final ReferenceImageDecoder referenceDecoder;
@@ -77,15 +79,17 @@ public final class ArtifactVideoMedia implements VideoMedia {
         }
     }
 
-    private static String message(Exception e) {
-        return e instanceof StageException || e.getMessage() != null ? e.getMessage() : e.toString();
+    /** The exception's own words; its class name when it has none (a NullPointerException, say). */
+    static String message(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
+    /** Logged, not thrown: from a finally block it would hide the error that got there. */
     private static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the temporary video " + file, e);
+            log.warn("cannot delete the temporary video {}", file, e);
         }
     }
 }

@@ -26,6 +26,12 @@ class ReportPartsTest {
     }
 
     @Test
+    void shouldNameAProblemByItsExceptionClassWhenTheExceptionHasNoMessage() {
+        assertThat(ArtifactVideoMedia.message(new NullPointerException())).isEqualTo("java.lang.NullPointerException");
+        assertThat(ArtifactVideoMedia.message(new IllegalStateException("no frames were sampled"))).isEqualTo("no frames were sampled");
+    }
+
+    @Test
     void shouldInterpolateQuantilesLikeNumpy() {
         double[] sorted = {1, 2, 4, 8};
         // numpy.quantile([1, 2, 4, 8], [0.25, 0.5, 0.75]) = [1.75, 3.0, 5.0]

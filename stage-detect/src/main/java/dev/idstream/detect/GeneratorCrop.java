@@ -14,21 +14,14 @@ public final class GeneratorCrop {
      * facexlib's 512×512 five-point template (FaceRestoreHelper, used by FantasyID and ConsisID), pixel-index
      * values +0.5, as fractions of the crop: more context around the face than ArcFace's tight template.
      */
-    public static final AlignmentTemplate TEMPLATE = fromPixels512(new double[][] {
-            {192.98138, 239.94708}, {318.90277, 240.19360}, {256.63416, 314.01935}, {201.26117, 371.41043}, {313.08905, 371.15118}});
+    public static final AlignmentTemplate TEMPLATE = AlignmentTemplate.fromIndexPixels("facexlib-512", SIZE, new double[][] {
+            {192.98138, 239.94708}, {318.90277, 240.19360}, {256.63416, 314.01935}, {201.26117, 371.41043}, {313.08905, 371.15118}},
+            AlignmentTemplate.DEFAULT_FILL);
 
     private GeneratorCrop() {
     }
 
     public static RgbImage of(RgbImage image, FivePoints points) {
         return FaceAligner.align(image, points, TEMPLATE, SIZE);
-    }
-
-    private static AlignmentTemplate fromPixels512(double[][] indexPixels) {
-        double[][] p = new double[indexPixels.length][];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = new double[] {(indexPixels[i][0] + 0.5) / 512, (indexPixels[i][1] + 0.5) / 512};
-        }
-        return new AlignmentTemplate("facexlib-512", p);
     }
 }

@@ -77,6 +77,9 @@ final class MultiViewFaces {
 
     /** The faces that join the main one, in the order chosen (the main face is not among them). */
     List<DetectedFace> collect(GenerationRequested request, AnalyzedFace main, StageContext ctx) throws Exception {
+        if (settings.faces() <= 1) {
+            return List.of(); // a face set of one is the main face alone: nothing to download or analyse
+        }
         List<Candidate> candidates = new ArrayList<>(viewCandidates(request, ctx));
         Path video = null;
         try {

@@ -184,6 +184,25 @@ class MultiViewDetectTest {
     }
 
     @Test
+    void shouldIgnoreTheReferenceVideoWhenTheFaceSetHasOneFace() throws Exception {
+        List<BufferedImage> animals = List.of(ImageIO.read(nonFace("cat").toFile()));
+        byte[] clip = Files.readAllBytes(TestClips.write(animals, 3, 256, false, dir.resolve("cat.mp4")));
+        DetectStage single = new DetectStage(bundle, runtime, FaceSettings.defaults().withMultiView(new FaceSettings.MultiView(1, SAMPLED)));
+        try {
+            String id = UUID.randomUUID().toString();
+            LocalStageContext.Request ctx = context.request(id, "detect");
+            GenerationRequested request = request(id, reference("portraits/d3_still.jpg"), clip, List.of());
+            single.validate(request, ctx);
+
+            FaceDetected out = single.process(request, ctx);
+
+            assertThat(out.getFaces()).as("a video without a face does not matter when no further face is needed").hasSize(1);
+        } finally {
+            single.close();
+        }
+    }
+
+    @Test
     void shouldRejectAVideoOverTheByteLimitBeforeDownloadingIt() throws Exception {
         byte[] clip = Files.readAllBytes(data.resolve("videos/d11.mp4"));
         String id = UUID.randomUUID().toString();

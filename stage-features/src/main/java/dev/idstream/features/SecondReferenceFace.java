@@ -26,9 +26,10 @@ final class SecondReferenceFace implements AutoCloseable {
      * facexlib's 512×512 five-point template as fractions of the crop (pixel index + 0.5) / 512: the same crop
      * detect's FaceArtifacts makes for the first reference, so both identities are seen alike.
      */
-    static final AlignmentTemplate GENERATOR_TEMPLATE = fromPixels512(new double[][] {
-            {192.98138, 239.94708}, {318.90277, 240.19360}, {256.63416, 314.01935}, {201.26117, 371.41043}, {313.08905, 371.15118}});
     static final int CROP_SIZE = 512;
+    static final AlignmentTemplate GENERATOR_TEMPLATE = AlignmentTemplate.fromIndexPixels("facexlib-512", CROP_SIZE, new double[][] {
+            {192.98138, 239.94708}, {318.90277, 240.19360}, {256.63416, 314.01935}, {201.26117, 371.41043}, {313.08905, 371.15118}},
+            AlignmentTemplate.DEFAULT_FILL);
 
     private final Supplier<ModelBundle> bundle;
     private final OrtRuntime runtime;
@@ -57,14 +58,6 @@ final class SecondReferenceFace implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static AlignmentTemplate fromPixels512(double[][] indexPixels) {
-        double[][] p = new double[indexPixels.length][];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = new double[] {(indexPixels[i][0] + 0.5) / 512, (indexPixels[i][1] + 0.5) / 512};
-        }
-        return new AlignmentTemplate("facexlib-512", p);
     }
 
     @Override

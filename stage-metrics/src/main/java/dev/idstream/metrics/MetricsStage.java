@@ -33,8 +33,6 @@ import java.time.Instant;
  */
 public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
 
-    static final int SAMPLED_FRAMES = MetricsStageSettings.DEFAULT_SAMPLED_FRAMES;
-
     private final FaceAnalyzer analyzer;
     private final InceptionFeatures inception;
     private final VideoAnalyzer videoAnalyzer;

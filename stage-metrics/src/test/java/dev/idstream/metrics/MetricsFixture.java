@@ -3,6 +3,7 @@ package dev.idstream.metrics;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.idstream.core.config.FaceSettings;
+import dev.idstream.core.config.MetricsStageSettings;
 import dev.idstream.core.onnx.ModelBundle;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
@@ -55,6 +56,6 @@ final class MetricsFixture {
     }
 
     static VideoAnalyzer analyzer() {
-        return new VideoAnalyzer(scoring(), MetricsStage.SAMPLED_FRAMES);
+        return new VideoAnalyzer(scoring(), MetricsStageSettings.DEFAULT_SAMPLED_FRAMES);
     }
 }

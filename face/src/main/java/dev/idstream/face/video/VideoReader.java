@@ -29,7 +29,7 @@ public final class VideoReader {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
 
-    /** Decoded frames may fall this far short of what the container declares before the file counts as truncated. */
+    /** Decoded frames may fall this far short of what the video stream declares before the file counts as truncated. */
     private static final double TRUNCATION_TOLERANCE = 0.9;
 
     /**
@@ -58,6 +58,7 @@ public final class VideoReader {
     /** The number of decodable video frames (decodes without converting: the count containers report is unreliable). */
     public static int countFrames(Path video) throws StageException.BadInput {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
             grabber.start();
             int n = 0;
             for (Frame frame; (frame = grabber.grabImage()) != null; ) {
@@ -79,7 +80,8 @@ public final class VideoReader {
      * Checks a video against the input limits before any frame is converted, then counts its frames: bytes
      * ({@code maxVideoBytes}), frame size (a frame is an image: {@code maxImageWidth × maxImageHeight}), declared
      * duration ({@code maxVideoSeconds}), and decoded frames (at most {@code maxVideoSeconds × maxFps}, whatever the
-     * container claims). A file that decodes to clearly fewer frames than its container declares is truncated.
+     * container claims). A file that decodes to clearly fewer frames than its video stream declares is truncated (checked
+     * only when the stream declares a count: Matroska/WebM, for one, often does not).
      *
      * @param what how messages name the video, e.g. "the reference video"
      */
@@ -93,6 +95,7 @@ public final class VideoReader {
         }
         long maxFrames = (long) limits.maxVideoSeconds() * limits.maxFps();
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW); // counting and size checks need no BGR conversion
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
@@ -117,13 +120,23 @@ public final class VideoReader {
             if (seconds > limits.maxVideoSeconds()) {
                 throw bad(FailureReason.LIMIT_EXCEEDED, String.format("%s is %.1f s long, the limit is %d s", what, seconds, limits.maxVideoSeconds()));
             }
-            int declared = grabber.getLengthInVideoFrames();
+            // the video stream's own count: javacv's getLengthInVideoFrames() estimates from the whole file's
+            // duration (audio included) × frame rate, which is wrong for long audio or variable frame rates
+            long declared = grabber.getFormatContext().streams(grabber.getVideoStream()).nb_frames();
             int frames = 0;
             try {
                 for (Frame frame; (frame = grabber.grabImage()) != null; ) {
-                    if (frame.image != null && ++frames > maxFrames) {
+                    if (frame.image == null) {
+                        continue;
+                    }
+                    if (++frames > maxFrames) {
                         throw bad(FailureReason.LIMIT_EXCEEDED, String.format("%s has more than %,d frames, the limit is %,d"
                                 + " (%d s at %d fps)", what, maxFrames, maxFrames, limits.maxVideoSeconds(), limits.maxFps()));
+                    }
+                    // a stream may switch resolution mid-stream: every frame is held to the limits, not just the first
+                    if (frame.imageWidth > limits.maxImageWidth() || frame.imageHeight > limits.maxImageHeight()) {
+                        throw bad(FailureReason.LIMIT_EXCEEDED, what + " has a frame of " + frame.imageWidth + "×" + frame.imageHeight
+                                + " (frame " + frames + "), the limit is " + limits.maxImageWidth() + "×" + limits.maxImageHeight());
                     }
                 }
             } catch (FrameGrabber.Exception e) {
@@ -134,7 +147,7 @@ public final class VideoReader {
                 throw bad(FailureReason.BAD_INPUT, what + " has no decodable frames: the file is truncated or corrupt");
             }
             if (declared > 0 && frames < TRUNCATION_TOLERANCE * declared) {
-                throw bad(FailureReason.BAD_INPUT, what + " decodes to " + frames + " frames but its container declares "
+                throw bad(FailureReason.BAD_INPUT, what + " decodes to " + frames + " frames but its video stream declares "
                         + declared + ": the file is truncated or corrupt");
             }
             return new VideoInfo(frames, width, height, seconds, grabber.getFrameRate());
