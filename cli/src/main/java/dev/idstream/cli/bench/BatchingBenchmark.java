@@ -8,7 +8,6 @@ import dev.idstream.core.tensor.Safetensors;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.denoise.VideoDenoiser;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ public final class BatchingBenchmark {
             VideoDenoiser denoiser = new VideoDenoiser(bundle);
             out.printf("bundle %s, ONNX Runtime CPU, %d intra-op threads, %d cores; %d requests of 9 frames 96x64, 8 steps, CFG 6;"
                     + " batch 1 vs %d, %d rounds after one warm-up each; load average before: %s%n", bundle.id(), threads,
-                    Runtime.getRuntime().availableProcessors(), requests, batch, rounds, loadAverage());
+                    Runtime.getRuntime().availableProcessors(), requests, batch, rounds, BenchSupport.loadAverage());
             runAll(denoiser, jobs, 1);
             runAll(denoiser, jobs, batch);
             double[] single = new double[rounds];
@@ -53,12 +52,12 @@ public final class BatchingBenchmark {
                 single[r] = requests / runAll(denoiser, jobs, 1);
                 batched[r] = requests / runAll(denoiser, jobs, batch);
                 out.printf("  round %d: batch 1 %.2f requests/s, batch %d %.2f requests/s (load %s)%n", r + 1, single[r], batch,
-                        batched[r], loadAverage());
+                        batched[r], BenchSupport.loadAverage());
             }
-            double s = median(single);
-            double b = median(batched);
+            double s = BenchSupport.median(single);
+            double b = BenchSupport.median(batched);
             out.printf("median: batch 1 %.2f requests/s, batch %d %.2f requests/s, ratio %.2f; load average after: %s%n",
-                    s, batch, b, b / s, loadAverage());
+                    s, batch, b, b / s, BenchSupport.loadAverage());
         }
     }
 
@@ -75,19 +74,5 @@ public final class BatchingBenchmark {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
 }

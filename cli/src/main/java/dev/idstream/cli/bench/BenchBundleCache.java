@@ -1,13 +1,11 @@
 package dev.idstream.cli.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -17,7 +15,6 @@ import java.util.stream.Stream;
  */
 final class BenchBundleCache {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
 
     private final Path root;
     private final Path exportScript;
@@ -37,23 +34,23 @@ final class BenchBundleCache {
         if (Files.isRegularFile(folder.resolve("bundle.json"))) {
             return folder;
         }
-        if (!Files.isExecutable(PYTHON) || !Files.isRegularFile(exportScript)) {
+        if (!Files.isExecutable(BenchSupport.PYTHON) || !Files.isRegularFile(exportScript)) {
             throw new IllegalStateException("the " + config + " bundle is not in " + folder + " and cannot be exported: needs "
-                    + PYTHON + " with Debian's python3-torch and " + exportScript);
+                    + BenchSupport.PYTHON + " with Debian's python3-torch and " + exportScript);
         }
         Files.createDirectories(root);
         Path staging = Files.createTempDirectory(root, "export-" + config + "-");
         out.printf("exporting the %s denoiser from seeded weights into %s (once) ...%n", config, folder);
-        List<String> command = List.of(PYTHON.toString(), exportScript.toString(), "--config", config, "--seed", "0",
-                "--roles", "denoiser", "--out", staging.toString());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            deleteTree(staging);
-            throw new IllegalStateException("exporting the " + config + " bundle failed (" + String.join(" ", command) + "):\n" + log);
+        try {
+            BenchSupport.run(new ProcessBuilder(BenchSupport.PYTHON.toString(), exportScript.toString(), "--config", config, "--seed", "0",
+                    "--roles", "denoiser", "--out", staging.toString()), Duration.ofMinutes(10));
+            // the folder appears complete or not at all (a leftover folder without bundle.json must be removed by hand)
+            Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(staging)) {
+                deleteTree(staging);
+            }
         }
-        // the folder appears complete or not at all
-        Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
         return folder;
     }
 

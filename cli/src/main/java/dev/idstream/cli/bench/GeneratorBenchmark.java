@@ -59,7 +59,7 @@ public final class GeneratorBenchmark {
         try (GeneratorBundle bundle = new GeneratorBundle(ModelBundle.load(folder), OrtRuntime.create(settings))) {
             out.printf("bundle %s at %s, ONNX Runtime %s, %d intra-op threads, 1 inter-op, optimization ALL, spin-waiting %s; "
                     + "load average %s%n", bundle.id(), bundle.bundle().folder(), cuda ? "CUDA" : "CPU", threads,
-                    spinning ? "on" : "off", loadAverage());
+                    spinning ? "on" : "off", BenchSupport.loadAverage());
             denoiserStep(bundle, cuda ? null : new TorchDenoiserStep(models), threads, runs, out);
             if (bundleFolder == null && "tiny".equals(config) && !cuda && requests > 0) {
                 requests(bundle, requests, portrait, out);
@@ -89,7 +89,7 @@ public final class GeneratorBenchmark {
         }
         out.printf("denoiser step (golden inputs, latents %s), ONNX Runtime from Java: p50 %.1f ms, p90 %.1f ms, min %.1f ms "
                 + "over %d runs (load average %s)%n", Arrays.toString(feeds.get("latents").shape()), percentile(ms, 50),
-                percentile(ms, 90), percentile(ms, 0), runs, loadAverage());
+                percentile(ms, 90), percentile(ms, 0), runs, BenchSupport.loadAverage());
         if (torch == null) {
             out.println("PyTorch comparison skipped on CUDA: time the PyTorch twin with models/fantasyid/bench_gpu.py");
             return;
@@ -125,9 +125,6 @@ public final class GeneratorBenchmark {
                 maxDiff <= 1e-4 ? "equal within 1e-4" : "DIFFERENT (more than 1e-4)");
     }
 
-    private static String loadAverage() {
-        return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    }
 
     private static void requests(GeneratorBundle bundle, int requests, Path portrait, PrintStream out) throws Exception {
         BufferedImage reference = ImageIO.read(portrait.toFile());
@@ -172,7 +169,8 @@ public final class GeneratorBenchmark {
         }
         out.printf("per request: median %.1f ms; per denoising step (CFG batch of 2, incl. scheduler): median %.1f ms; "
                 + "outside ONNX Runtime: median %.1f%% of the request, %.1f%% of the denoise loop (%d requests)%n",
-                median(total), median(step), 100 * median(outside), 100 * median(denoiseOutside), requests);
+                BenchSupport.median(total), BenchSupport.median(step), 100 * BenchSupport.median(outside),
+                100 * BenchSupport.median(denoiseOutside), requests);
     }
 
     /** Nearest-rank percentile (the same definition as bench_denoiser.py). */
@@ -183,9 +181,4 @@ public final class GeneratorBenchmark {
         return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
     }
 
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
 }

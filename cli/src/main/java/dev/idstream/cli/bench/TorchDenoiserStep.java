@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.idstream.core.tensor.Safetensors;
 import dev.idstream.core.tensor.Tensor;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One denoiser step of a bundle in PyTorch (Debian's torch, models/fantasyid/bench_denoiser.py): the same seeded
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class TorchDenoiserStep {
 
-    static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path OPENBLAS = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread");
 
     /** The script's JSON report and the model output of its last run. */
@@ -36,8 +34,8 @@ final class TorchDenoiserStep {
 
     /** Why it cannot run here, or null when it can. */
     String unavailableReason() {
-        if (!Files.isExecutable(PYTHON) || !Files.isRegularFile(script)) {
-            return "needs " + PYTHON + " (Debian python3-torch) and " + script;
+        if (!Files.isExecutable(BenchSupport.PYTHON) || !Files.isRegularFile(script)) {
+            return "needs " + BenchSupport.PYTHON + " (Debian python3-torch) and " + script;
         }
         return null;
     }
@@ -45,7 +43,7 @@ final class TorchDenoiserStep {
     Result run(Path bundle, int threads, int runs, int warmup) throws IOException, InterruptedException {
         Path output = Files.createTempFile("idstream-torch-denoiser", ".safetensors");
         try {
-            List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString(), "--bundle", bundle.toString(),
+            List<String> command = new ArrayList<>(List.of(BenchSupport.PYTHON.toString(), script.toString(), "--bundle", bundle.toString(),
                     "--threads", Integer.toString(threads), "--runs", Integer.toString(runs),
                     "--warmup", Integer.toString(warmup), "--save-output", output.toString()));
             ProcessBuilder pb = new ProcessBuilder(command);
@@ -58,12 +56,7 @@ final class TorchDenoiserStep {
             if (Files.isDirectory(OPENBLAS)) {
                 pb.environment().merge("LD_LIBRARY_PATH", OPENBLAS.toString(), (old, add) -> add + ":" + old);
             }
-            pb.redirectErrorStream(true);
-            Process p = pb.start();
-            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("PyTorch denoiser step failed (" + String.join(" ", command) + "):\n" + log);
-            }
+            String log = BenchSupport.run(pb, Duration.ofMinutes(10));
             String[] lines = log.strip().split("\n");
             JsonNode report = new ObjectMapper().readTree(lines[lines.length - 1]);
             Tensor out = Safetensors.read(Files.readAllBytes(output)).tensors().get("output.model_output");
