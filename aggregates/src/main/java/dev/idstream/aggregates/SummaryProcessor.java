@@ -38,6 +38,11 @@ final class SummaryProcessor implements Processor<String, byte[], String, Metric
     static final String SUMMARIES = "metrics-summaries";
     static final String COUNTED = "metrics-summary-counted-videos";
     private static final Logger log = LoggerFactory.getLogger(SummaryProcessor.class);
+    /**
+     * Summaries merged in one punctuation start within this budget; the rest wait for the next one. One punctuation
+     * runs inside one Streams transaction (timeout 5 min), and one full-rank set FID alone can take over a minute here.
+     */
+    static final Duration MERGE_BUDGET = Duration.ofSeconds(60);
 
     private final EventSerde serde;
     private final FeatureStatsStore stats;
@@ -91,7 +96,13 @@ final class SummaryProcessor implements Processor<String, byte[], String, Metric
                 }
             });
         }
-        for (KeyValue<String, SummaryState> kv : pending) {
+        long deadline = System.nanoTime() + MERGE_BUDGET.toNanos();
+        for (int i = 0; i < pending.size(); i++) {
+            if (i > 0 && System.nanoTime() > deadline) {
+                log.info("merge budget of {} s used; {} summaries wait for the next punctuation", MERGE_BUDGET.toSeconds(), pending.size() - i);
+                break;
+            }
+            KeyValue<String, SummaryState> kv = pending.get(i);
             SummaryState updated;
             try {
                 updated = merge(kv.value, now);
