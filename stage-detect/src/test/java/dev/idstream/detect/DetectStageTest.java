@@ -2,13 +2,9 @@ package dev.idstream.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.idstream.core.StageException;
 import dev.idstream.core.config.FaceSettings;
-import dev.idstream.core.onnx.ModelBundle;
-import dev.idstream.core.onnx.OrtRuntime;
-import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.core.testing.LocalStageContext;
 import dev.idstream.core.testing.TransformStage;
@@ -16,8 +12,6 @@ import dev.idstream.events.DetectedFace;
 import dev.idstream.events.FaceDetected;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationRequested;
-import dev.idstream.face.FaceBundles;
-import dev.idstream.face.ProjectPaths;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -41,19 +35,13 @@ class DetectStageTest {
     static Path dir;
 
     private static Path data;
-    private static ModelBundle bundle;
-    private static OrtRuntime runtime;
     private static DetectStage stage;
     private static LocalStageContext context;
 
     @BeforeAll
     static void start() throws Exception {
-        data = ProjectPaths.sharedData();
-        assumeTrue(Files.isDirectory(data), "shared test data " + data + " is absent: skipping the detect stage tests");
-        String given = System.getProperty("idstream.face.bundle");
-        bundle = FaceBundles.loadOrPrepareDefault(given != null ? Path.of(given) : FaceSettings.defaultBundle());
-        runtime = OrtRuntime.create(OrtSettings.cpu(2));
-        stage = new DetectStage(bundle, runtime, FaceSettings.defaults());
+        data = DetectFixture.data();
+        stage = new DetectStage(DetectFixture.bundle(), DetectFixture.runtime(), FaceSettings.defaults());
         context = LocalStageContext.start(dir.resolve("s3"));
     }
 
@@ -143,7 +131,7 @@ class DetectStageTest {
         assertThat(out.getFacesFound()).isEqualTo(2);
         assertThat(out.getFaces().get(0).getBox().get(0)).as("the larger face, on the left").isLessThan((float) big.getWidth());
 
-        try (DetectStage strict = new DetectStage(bundle, runtime, new FaceSettings(FaceSettings.defaultBundle(), FaceSettings.MultipleFaces.FAIL, 32))) {
+        try (DetectStage strict = new DetectStage(DetectFixture.bundle(), DetectFixture.runtime(), new FaceSettings(FaceSettings.defaultBundle(), FaceSettings.MultipleFaces.FAIL, 32))) {
             assertThatThrownBy(() -> detect(strict, bytes))
                     .isInstanceOf(StageException.BadInput.class)
                     .hasMessage("the reference image shows 2 faces; exactly one is accepted (detect.multiple.faces=fail)");
@@ -153,7 +141,7 @@ class DetectStageTest {
     @Test
     void shouldRejectAFaceSmallerThanTheConfiguredMinimum() throws Exception {
         byte[] bytes = Files.readAllBytes(data.resolve("portraits/grace_hopper.jpg"));
-        try (DetectStage demanding = new DetectStage(bundle, runtime, new FaceSettings(FaceSettings.defaultBundle(), FaceSettings.MultipleFaces.LARGEST, 2000))) {
+        try (DetectStage demanding = new DetectStage(DetectFixture.bundle(), DetectFixture.runtime(), new FaceSettings(FaceSettings.defaultBundle(), FaceSettings.MultipleFaces.LARGEST, 2000))) {
             assertThatThrownBy(() -> detect(demanding, bytes))
                     .isInstanceOf(StageException.BadInput.class)
                     .hasMessageStartingWith("the face in the reference image is ")

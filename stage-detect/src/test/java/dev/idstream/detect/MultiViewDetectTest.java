@@ -2,7 +2,6 @@ package dev.idstream.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.idstream.core.InputLimits;
 import dev.idstream.core.StageContext;
@@ -10,9 +9,6 @@ import dev.idstream.core.StageException;
 import dev.idstream.core.artifacts.ArtifactStore;
 import dev.idstream.core.artifacts.ArtifactKey;
 import dev.idstream.core.config.FaceSettings;
-import dev.idstream.core.onnx.ModelBundle;
-import dev.idstream.core.onnx.OrtRuntime;
-import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.testing.LocalStageContext;
 import dev.idstream.core.testing.TransformStage;
 import dev.idstream.events.ArtifactRef;
@@ -21,11 +17,9 @@ import dev.idstream.events.FaceDetected;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationRequested;
 import dev.idstream.face.FaceAnalyzer;
-import dev.idstream.face.FaceBundles;
 import dev.idstream.face.FarthestPoseSelection;
 import dev.idstream.face.HeadPose;
 import dev.idstream.face.MultiViewCollector;
-import dev.idstream.face.ProjectPaths;
 import dev.idstream.face.video.FrameSampling;
 import java.awt.geom.AffineTransform;
 import java.awt.image.AffineTransformOp;
@@ -57,19 +51,13 @@ class MultiViewDetectTest {
     static Path dir;
 
     private static Path data;
-    private static ModelBundle bundle;
-    private static OrtRuntime runtime;
     private static DetectStage stage;
     private static LocalStageContext context;
 
     @BeforeAll
     static void start() throws Exception {
-        data = ProjectPaths.sharedData();
-        assumeTrue(Files.isDirectory(data), "shared test data " + data + " is absent: skipping the multi-view tests");
-        String given = System.getProperty("idstream.face.bundle");
-        bundle = FaceBundles.loadOrPrepareDefault(given != null ? Path.of(given) : FaceSettings.defaultBundle());
-        runtime = OrtRuntime.create(OrtSettings.cpu(2));
-        stage = new DetectStage(bundle, runtime, FaceSettings.defaults().withMultiView(new FaceSettings.MultiView(K, SAMPLED)));
+        data = DetectFixture.data();
+        stage = new DetectStage(DetectFixture.bundle(), DetectFixture.runtime(), FaceSettings.defaults().withMultiView(new FaceSettings.MultiView(K, SAMPLED)));
         context = LocalStageContext.start(dir.resolve("s3"));
     }
 
@@ -109,7 +97,7 @@ class MultiViewDetectTest {
         // the same person, same clip: K evenly spaced frames (linspace) are what a selection ignoring pose would give
         List<HeadPose> chosen = faces.stream().map(MultiViewDetectTest::pose).toList();
         List<HeadPose> evenlySpaced = new ArrayList<>(List.of(chosen.get(0)));
-        try (FaceAnalyzer analyzer = new FaceAnalyzer(bundle, runtime)) {
+        try (FaceAnalyzer analyzer = new FaceAnalyzer(DetectFixture.bundle(), DetectFixture.runtime())) {
             new MultiViewCollector(analyzer, K - 1, 32).candidates(video, "d3.mp4", InputLimits.defaults())
                     .candidates().forEach(c -> evenlySpaced.add(c.face().pose()));
         }
@@ -187,7 +175,7 @@ class MultiViewDetectTest {
     void shouldIgnoreTheReferenceVideoWhenTheFaceSetHasOneFace() throws Exception {
         List<BufferedImage> animals = List.of(ImageIO.read(nonFace("cat").toFile()));
         byte[] clip = Files.readAllBytes(TestClips.write(animals, 3, 256, false, dir.resolve("cat.mp4")));
-        DetectStage single = new DetectStage(bundle, runtime, FaceSettings.defaults().withMultiView(new FaceSettings.MultiView(1, SAMPLED)));
+        DetectStage single = new DetectStage(DetectFixture.bundle(), DetectFixture.runtime(), FaceSettings.defaults().withMultiView(new FaceSettings.MultiView(1, SAMPLED)));
         try {
             String id = UUID.randomUUID().toString();
             LocalStageContext.Request ctx = context.request(id, "detect");
