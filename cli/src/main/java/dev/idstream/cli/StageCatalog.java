@@ -20,11 +20,11 @@ final class StageCatalog {
     static final Map<String, Function<StageConfig, Stage<?, ?>>> STAGES = new LinkedHashMap<>();
 
     static {
-        STAGES.put("detect", config -> DetectStage.create(config.face()));
-        STAGES.put("features", config -> FeaturesStage.create(config.face()));
-        STAGES.put("denoise", config -> new DenoiseStage());
-        STAGES.put("decode", config -> new DecodeStage());
-        STAGES.put("metrics", config -> MetricsStage.create(config.face(), config.metrics()));
+        STAGES.put("detect", config -> DetectStage.create(config.face(), config.onnx()));
+        STAGES.put("features", config -> FeaturesStage.create(config.face(), config.generator(), config.onnx()));
+        STAGES.put("denoise", config -> DenoiseStage.create(config.generator(), config.onnx()));
+        STAGES.put("decode", config -> DecodeStage.create(config.generator(), config.onnx()));
+        STAGES.put("metrics", config -> MetricsStage.create(config.face(), config.metrics(), config.onnx()));
     }
 
     private StageCatalog() {}

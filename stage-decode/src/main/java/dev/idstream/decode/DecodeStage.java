@@ -4,8 +4,10 @@ import dev.idstream.core.Stage;
 import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
+import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.generator.LazyGeneratorBundle;
+import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.LatentsDenoised;
@@ -38,12 +40,18 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
 
     private final LazyGeneratorBundle bundle;
 
-    public DecodeStage() {
-        this(null);
+    /** A loaded bundle (tests, benchmarks). */
+    public DecodeStage(GeneratorBundle bundle) {
+        this(new LazyGeneratorBundle(bundle));
     }
 
-    public DecodeStage(GeneratorBundle bundle) {
-        this.bundle = new LazyGeneratorBundle(bundle);
+    private DecodeStage(LazyGeneratorBundle bundle) {
+        this.bundle = bundle;
+    }
+
+    /** The stage as deployed: the configured generator bundle, loaded on first use, run with {@code onnx}. */
+    public static DecodeStage create(GeneratorSettings generator, OrtSettings onnx) {
+        return new DecodeStage(new LazyGeneratorBundle(generator, onnx));
     }
 
     @Override

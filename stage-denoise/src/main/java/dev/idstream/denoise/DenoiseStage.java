@@ -4,8 +4,10 @@ import dev.idstream.core.BatchingStage;
 import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
+import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.generator.LazyGeneratorBundle;
+import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.GenerationParams;
@@ -24,19 +26,25 @@ import javax.imageio.ImageIO;
 /**
  * denoise: the DiT loop of the generator bundle ({@link VideoDenoiser}) on the request's V_F and reference image;
  * writes the latents {@code [F', C, h, w]} as safetensors tensor {@code latents} and reports progress per step.
- * The bundle is {@link GeneratorBundle#defaultLocation()}, loaded on first use. Requests of one shape that are
+ * The bundle is the configured one ({@code models.generator.bundle}), loaded on first use. Requests of one shape that are
  * queued together run through the DiT in one batch ({@link VideoDenoiser#generateBatch}, {@code runtime.batch.max.size}).
  */
 public final class DenoiseStage implements BatchingStage<TokensFused, LatentsDenoised> {
 
     private final LazyGeneratorBundle bundle;
 
-    public DenoiseStage() {
-        this(null);
+    /** A loaded bundle (tests, benchmarks). */
+    public DenoiseStage(GeneratorBundle bundle) {
+        this(new LazyGeneratorBundle(bundle));
     }
 
-    public DenoiseStage(GeneratorBundle bundle) {
-        this.bundle = new LazyGeneratorBundle(bundle);
+    private DenoiseStage(LazyGeneratorBundle bundle) {
+        this.bundle = bundle;
+    }
+
+    /** The stage as deployed: the configured generator bundle, loaded on first use, run with {@code onnx}. */
+    public static DenoiseStage create(GeneratorSettings generator, OrtSettings onnx) {
+        return new DenoiseStage(new LazyGeneratorBundle(generator, onnx));
     }
 
     @Override

@@ -46,8 +46,8 @@ public final class DetectStage implements Stage<GenerationRequested, FaceDetecte
     }
 
     /** The stage as deployed: the configured face bundle (prepared first if it is the default and absent). */
-    public static DetectStage create(FaceSettings settings) {
-        return new DetectStage(FaceBundles.loadOrPrepareDefault(settings.bundle()), OrtRuntime.create(OrtSettings.defaults()), settings);
+    public static DetectStage create(FaceSettings settings, OrtSettings onnx) {
+        return new DetectStage(FaceBundles.loadOrPrepareDefault(settings.bundle()), OrtRuntime.create(onnx), settings);
     }
 
     @Override

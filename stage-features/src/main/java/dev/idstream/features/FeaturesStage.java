@@ -5,6 +5,7 @@ import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.config.FaceSettings;
+import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.generator.LazyGeneratorBundle;
 import dev.idstream.core.onnx.OrtRuntime;
@@ -44,19 +45,19 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     private final LazyGeneratorBundle bundle;
     private final SecondReferenceFace secondFaces;
 
-    /** The default generator bundle and the default face bundle (the latter loaded on the first identity mix). */
-    public FeaturesStage() {
-        this(null, FaceSettings.defaults());
-    }
-
+    /** A loaded generator bundle; the face bundle is loaded on the first identity mix. */
     public FeaturesStage(GeneratorBundle bundle, FaceSettings faces) {
-        this.bundle = new LazyGeneratorBundle(bundle);
-        this.secondFaces = new SecondReferenceFace(() -> FaceBundles.loadOrPrepareDefault(faces.bundle()),
-                OrtRuntime.create(OrtSettings.defaults()));
+        this(new LazyGeneratorBundle(bundle), faces, OrtSettings.defaults());
     }
 
-    public static FeaturesStage create(FaceSettings faces) {
-        return new FeaturesStage(null, faces);
+    private FeaturesStage(LazyGeneratorBundle bundle, FaceSettings faces, OrtSettings onnx) {
+        this.bundle = bundle;
+        this.secondFaces = new SecondReferenceFace(() -> FaceBundles.loadOrPrepareDefault(faces.bundle()), OrtRuntime.create(onnx));
+    }
+
+    /** The stage as deployed: the configured generator bundle, loaded on first use, and face bundle, run with {@code onnx}. */
+    public static FeaturesStage create(FaceSettings faces, GeneratorSettings generator, OrtSettings onnx) {
+        return new FeaturesStage(new LazyGeneratorBundle(generator, onnx), faces, onnx);
     }
 
     @Override

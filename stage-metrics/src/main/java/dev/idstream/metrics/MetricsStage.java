@@ -60,8 +60,8 @@ public final class MetricsStage implements Stage<VideoDecoded, VideoMetrics> {
     }
 
     /** The stage as deployed: the configured face bundle (prepared first if it is the default and absent). */
-    public static MetricsStage create(FaceSettings face, MetricsStageSettings settings) {
-        return new MetricsStage(FaceBundles.loadOrPrepareDefault(face.bundle()), OrtRuntime.create(OrtSettings.defaults()), settings);
+    public static MetricsStage create(FaceSettings face, MetricsStageSettings settings, OrtSettings onnx) {
+        return new MetricsStage(FaceBundles.loadOrPrepareDefault(face.bundle()), OrtRuntime.create(onnx), settings);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.idstream.core.config;
 
 import dev.idstream.core.InputLimits;
+import dev.idstream.core.onnx.OrtSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +14,9 @@ public record StageConfig(
         RuntimeSettings runtime,
         InputLimits limits,
         FaceSettings face,
-        MetricsStageSettings metrics) {
+        MetricsStageSettings metrics,
+        GeneratorSettings generator,
+        OrtSettings onnx) {
 
     public StageConfig {
         Objects.requireNonNull(kafka, "kafka settings");
@@ -23,6 +26,14 @@ public record StageConfig(
         Objects.requireNonNull(limits, "input limits");
         Objects.requireNonNull(face, "face settings");
         Objects.requireNonNull(metrics, "metrics stage settings");
+        Objects.requireNonNull(generator, "generator settings");
+        Objects.requireNonNull(onnx, "onnx settings");
+    }
+
+    /** With the default generator bundle and ONNX Runtime settings ({@link OrtSettings#defaults()}). */
+    public StageConfig(KafkaSettings kafka, RegistrySettings registry, S3Settings s3, RuntimeSettings runtime, InputLimits limits,
+            FaceSettings face, MetricsStageSettings metrics) {
+        this(kafka, registry, s3, runtime, limits, face, metrics, GeneratorSettings.defaults(), OrtSettings.defaults());
     }
 
     /** Without metrics-stage settings: the pipeline's own metrics stage ({@link MetricsStageSettings#defaults()}). */
@@ -42,10 +53,10 @@ public record StageConfig(
     }
 
     public StageConfig withKafka(KafkaSettings newKafka) {
-        return new StageConfig(newKafka, registry, s3, runtime, limits, face, metrics);
+        return new StageConfig(newKafka, registry, s3, runtime, limits, face, metrics, generator, onnx);
     }
 
     public StageConfig withRuntime(RuntimeSettings newRuntime) {
-        return new StageConfig(kafka, registry, s3, newRuntime, limits, face, metrics);
+        return new StageConfig(kafka, registry, s3, newRuntime, limits, face, metrics, generator, onnx);
     }
 }

@@ -1,6 +1,7 @@
 package dev.idstream.core.config;
 
 import dev.idstream.core.InputLimits;
+import dev.idstream.core.onnx.OrtSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -44,7 +45,15 @@ import java.util.regex.Pattern;
  * limits.max.image.bytes, limits.max.image.width, limits.max.image.height, limits.max.video.bytes,
  * limits.max.video.seconds, limits.max.prompt.chars, limits.max.frames, limits.max.steps, limits.max.width,
  * limits.max.height, limits.max.fps, limits.max.guidance.scale   [InputLimits.defaults()]
- * models.face.bundle                   [~/.cache/idstream/models/face-bundle] face bundle folder (detect, metrics)
+ * models.face.bundle                   [~/.cache/idstream/models/face-bundle] face bundle folder (detect, features, metrics)
+ * models.generator.bundle              [-Didstream.generator.bundle, IDSTREAM_GENERATOR_BUNDLE, else models/generator-tiny]
+ *                                      generator bundle folder (features, denoise, decode)
+ * onnx.device                          [auto] auto (CUDA when a device and the provider are there, else CPU) | cpu | cuda
+ * onnx.cuda.device-id                  [0]
+ * onnx.threads.intra-op, onnx.threads.inter-op   [0 = ONNX Runtime's choice]
+ * onnx.threads.spinning                [false] let idle pool threads spin-wait (faster only on an otherwise idle CPU)
+ * onnx.optimization                    [all] disabled | basic | extended | all
+ * onnx.cuda.option.*                   passed to the CUDA provider verbatim (e.g. onnx.cuda.option.gpu_mem_limit)
  * detect.multiple.faces                [largest] largest | fail
  * detect.min.face.size                 [32] pixels, shorter side of the face box
  * detect.multiview.faces               [6] K, faces in a multi-view face set (main reference face included), 1..32
@@ -53,7 +62,7 @@ import java.util.regex.Pattern;
  * metrics.sampled.frames               [16] N of linspace(0, F-1, N), the frames scored for RS, IFS and FID
  * </pre>
  * A misspelt key under {@code registry.}, {@code s3.}, {@code runtime.}, {@code limits.}, {@code models.},
- * {@code detect.} or {@code metrics.} is an error, not ignored.
+ * {@code detect.}, {@code metrics.} or {@code onnx.} is an error, not ignored.
  * Every problem is reported at once in a {@link ConfigException}; secret values never appear in messages.
  */
 public final class StageConfigLoader {
@@ -117,11 +126,13 @@ public final class StageConfigLoader {
         FaceSettings.MultiView multiView = section(this::multiView);
         FaceSettings face = section(() -> face(multiView != null ? multiView : FaceSettings.MultiView.defaults()));
         MetricsStageSettings metrics = section(this::metrics);
+        GeneratorSettings generator = section(this::generator);
+        OrtSettings onnx = section(this::onnx);
         rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new StageConfig(kafka, registry, s3, runtime, limits, face, metrics);
+        return new StageConfig(kafka, registry, s3, runtime, limits, face, metrics, generator, onnx);
     }
 
     /** Runs one section's builder; a record's own validation failure becomes one more listed problem. */
@@ -220,6 +231,21 @@ public final class StageConfigLoader {
         return new MetricsStageSettings(
                 value("metrics.evaluator", null, Function.identity()),
                 value("metrics.sampled.frames", MetricsStageSettings.DEFAULT_SAMPLED_FRAMES, Integer::parseInt));
+    }
+
+    private GeneratorSettings generator() {
+        return new GeneratorSettings(value("models.generator.bundle", null, Path::of));
+    }
+
+    /** {@link OrtSettings#fromProperties} knows the onnx.* keys and rejects unknown ones itself. */
+    private OrtSettings onnx() {
+        Map<String, String> onnxKeys = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("onnx.")) {
+                onnxKeys.put(k, v);
+            }
+        });
+        return OrtSettings.fromProperties(onnxKeys);
     }
 
     private String required(String key) {

@@ -1,24 +1,37 @@
 package dev.idstream.core.generator;
 
+import dev.idstream.core.config.GeneratorSettings;
+import dev.idstream.core.onnx.ModelBundle;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
+import java.nio.file.Path;
 
 /**
- * The generator bundle a stage serves, loaded on first use from {@link GeneratorBundle#defaultLocation()} (so a
- * stage starts fast and a misconfigured bundle fails the first request with its reason), or given already loaded.
+ * The generator bundle a stage serves, loaded on first use (so a stage starts fast and a misconfigured bundle fails
+ * the first request with its reason), or given already loaded.
  */
 public final class LazyGeneratorBundle implements AutoCloseable {
 
+    private final GeneratorSettings settings;
+    private final OrtSettings onnx;
     private GeneratorBundle bundle;
 
-    /** @param loaded a loaded bundle, or null to load the default one on first use */
+    /** A bundle already loaded (tests, benchmarks); closed with this. */
     public LazyGeneratorBundle(GeneratorBundle loaded) {
+        this(GeneratorSettings.defaults(), OrtSettings.defaults());
         this.bundle = loaded;
+    }
+
+    /** The configured bundle ({@link GeneratorBundle#defaultLocation()} when none is named), run with {@code onnx}. */
+    public LazyGeneratorBundle(GeneratorSettings settings, OrtSettings onnx) {
+        this.settings = settings;
+        this.onnx = onnx;
     }
 
     public synchronized GeneratorBundle get() {
         if (bundle == null) {
-            bundle = GeneratorBundle.loadDefault(OrtRuntime.create(OrtSettings.defaults()));
+            Path location = settings.bundle() != null ? settings.bundle() : GeneratorBundle.defaultLocation();
+            bundle = new GeneratorBundle(ModelBundle.load(location), OrtRuntime.create(onnx));
         }
         return bundle;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idstream.core.InputLimits;
+import dev.idstream.core.onnx.OrtSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,42 @@ class StageConfigLoaderTest {
         assertThat(config.face()).isEqualTo(FaceSettings.defaults());
         assertThat(config.metrics()).isEqualTo(MetricsStageSettings.defaults());
         assertThat(config.metrics().inputTopic()).isEqualTo("idstream.videos.v1");
+        assertThat(config.generator()).isEqualTo(GeneratorSettings.defaults());
+        assertThat(config.onnx()).isEqualTo(OrtSettings.defaults());
+    }
+
+    @Test
+    void shouldReadTheGeneratorBundleAndOnnxRuntimeSettingsWhenGiven() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("models.generator.bundle", "/opt/idstream/generator-full");
+        values.put("onnx.device", "cuda");
+        values.put("onnx.threads.intra-op", "6");
+        values.put("onnx.threads.spinning", "true");
+        values.put("onnx.cuda.option.gpu_mem_limit", "40000000000");
+
+        StageConfig config = StageConfigLoader.fromMap(values);
+
+        assertThat(config.generator().bundle()).isEqualTo(Path.of("/opt/idstream/generator-full"));
+        assertThat(config.onnx().device()).isEqualTo(OrtSettings.Device.CUDA);
+        assertThat(config.onnx().intraOpThreads()).isEqualTo(6);
+        assertThat(config.onnx().spinning()).isTrue();
+        assertThat(config.onnx().cudaOptions()).containsEntry("gpu_mem_limit", "40000000000");
+    }
+
+    @Test
+    void shouldListEveryBadOnnxSettingWithTheOtherProblemsWhenOnnxKeysAreWrong() {
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("onnx.device", "tpu");
+        values.put("models.generator.bundel", "/opt/x");
+
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
+                .hasMessageContaining("onnx.device must be one of [AUTO, CPU, CUDA], got 'tpu'")
+                .hasMessageContaining("unknown key models.generator.bundel");
+
+        values.remove("onnx.device");
+        values.remove("models.generator.bundel");
+        values.put("onnx.threads", "2");
+        assertThatThrownBy(() -> StageConfigLoader.fromMap(values)).hasMessageContaining("unknown setting onnx.threads");
     }
 
     @Test

@@ -1,0 +1,17 @@
+package dev.idstream.core.config;
+
+import java.nio.file.Path;
+
+/**
+ * What the generation stages (features, denoise, decode) need beyond the runtime: which generator bundle they serve.
+ *
+ * @param bundle the generator bundle folder ({@code models.generator.bundle}); null means
+ *               {@link dev.idstream.core.generator.GeneratorBundle#defaultLocation()} (the JVM property
+ *               {@code idstream.generator.bundle}, {@code IDSTREAM_GENERATOR_BUNDLE}, else models/generator-tiny)
+ */
+public record GeneratorSettings(Path bundle) {
+
+    public static GeneratorSettings defaults() {
+        return new GeneratorSettings(null);
+    }
+}
