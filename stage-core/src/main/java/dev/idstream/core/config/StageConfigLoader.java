@@ -49,8 +49,8 @@ import java.util.regex.Pattern;
  * models.generator.bundle              [-Didstream.generator.bundle, IDSTREAM_GENERATOR_BUNDLE, else models/generator-tiny]
  *                                      generator bundle folder (features, denoise, decode)
  * onnx.device                          [auto] auto (CUDA when a device and the provider are there, else CPU) | cpu | cuda
- * onnx.cuda.device-id                  [0]
- * onnx.threads.intra-op, onnx.threads.inter-op   [0 = ONNX Runtime's choice]
+ * onnx.cuda.device.id                  [0]
+ * onnx.threads.intra.op, onnx.threads.inter.op   [0 = ONNX Runtime's choice]
  * onnx.threads.spinning                [false] let idle pool threads spin-wait (faster only on an otherwise idle CPU)
  * onnx.optimization                    [all] disabled | basic | extended | all
  * onnx.cuda.option.*                   passed to the CUDA provider verbatim (e.g. onnx.cuda.option.gpu_mem_limit)

@@ -26,9 +26,9 @@ public record OrtSettings(Device device, int cudaDeviceId, int intraOpThreads, i
 
     /** Keys read by {@link #fromProperties(Map)}; CUDA provider options use the prefix {@code onnx.cuda.option.}. */
     public static final String DEVICE = "onnx.device";
-    public static final String CUDA_DEVICE_ID = "onnx.cuda.device-id";
-    public static final String INTRA_OP_THREADS = "onnx.threads.intra-op";
-    public static final String INTER_OP_THREADS = "onnx.threads.inter-op";
+    public static final String CUDA_DEVICE_ID = "onnx.cuda.device.id";
+    public static final String INTRA_OP_THREADS = "onnx.threads.intra.op";
+    public static final String INTER_OP_THREADS = "onnx.threads.inter.op";
     public static final String OPTIMIZATION = "onnx.optimization";
     public static final String SPINNING = "onnx.threads.spinning";
     public static final String CUDA_OPTION_PREFIX = "onnx.cuda.option.";

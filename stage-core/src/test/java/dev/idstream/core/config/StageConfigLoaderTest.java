@@ -51,7 +51,7 @@ class StageConfigLoaderTest {
         Map<String, String> values = new HashMap<>(REQUIRED);
         values.put("models.generator.bundle", "/opt/idstream/generator-full");
         values.put("onnx.device", "cuda");
-        values.put("onnx.threads.intra-op", "6");
+        values.put("onnx.threads.intra.op", "6");
         values.put("onnx.threads.spinning", "true");
         values.put("onnx.cuda.option.gpu_mem_limit", "40000000000");
 
@@ -62,6 +62,14 @@ class StageConfigLoaderTest {
         assertThat(config.onnx().intraOpThreads()).isEqualTo(6);
         assertThat(config.onnx().spinning()).isTrue();
         assertThat(config.onnx().cudaOptions()).containsEntry("gpu_mem_limit", "40000000000");
+
+        Map<String, String> environment = new HashMap<>();
+        REQUIRED.forEach((k, v) -> environment.put("IDSTREAM_" + k.toUpperCase().replace('.', '_'), v));
+        environment.put("IDSTREAM_ONNX_THREADS_INTRA_OP", "3");
+        environment.put("IDSTREAM_MODELS_GENERATOR_BUNDLE", "/models/g");
+        StageConfig fromEnvironment = StageConfig.load(null, environment);
+        assertThat(fromEnvironment.onnx().intraOpThreads()).isEqualTo(3);
+        assertThat(fromEnvironment.generator().bundle()).isEqualTo(Path.of("/models/g"));
     }
 
     @Test

@@ -41,7 +41,7 @@ class OrtRuntimeTest {
 
     @Test
     void shouldReadTypedSettingsWhenPropertiesAreGiven() {
-        OrtSettings s = OrtSettings.fromProperties(Map.of("onnx.device", "cpu", "onnx.threads.intra-op", "2",
+        OrtSettings s = OrtSettings.fromProperties(Map.of("onnx.device", "cpu", "onnx.threads.intra.op", "2",
                 "onnx.optimization", "basic", "onnx.cuda.option.gpu_mem_limit", "1073741824"));
 
         assertThat(s.device()).isEqualTo(OrtSettings.Device.CPU);
