@@ -110,6 +110,24 @@ class EvaluationRunIT {
         assertThat(summary.getSetFid()).as("set-level Frechet distance").isNotNull().isFinite().isPositive();
     }
 
+    @Test
+    void shouldReportTheSetWithTheSetLevelFidOfTheStreamsSummary() throws Exception {
+        String evaluator = metrics().get(0).getEvaluator();
+        MetricsSummary summary = awaitSummaryCovering(MODEL_VERSION + "|" + EVAL_SET + "|" + evaluator, 6);
+        Path out = dir.resolve("report/" + EVAL_SET + ".html");
+
+        Cli report = Cli.run("report", "--eval-set", EVAL_SET, "--out", out.toString(),
+                "--config", dir.resolve("connection.properties").toString());
+
+        assertThat(report.exitCode()).as(report.out()).isZero();
+        String html = Files.readString(out);
+        // the report's number format: one decimal from 10 up, three below
+        String setFid = String.format(java.util.Locale.ROOT, summary.getSetFid() >= 10 ? "%.1f" : "%.3f", summary.getSetFid());
+        assertThat(html).contains(MODEL_VERSION, "<td class=\"num\">" + setFid + "</td>")
+                .doesNotContain("No MetricsSummary for this set");
+        clips.forEach(clip -> assertThat(html).contains(clip.getFileName().toString().replace(".mp4", "")));
+    }
+
     /** The latest summary under {@code key} once its set FID covers {@code videos} videos (it lags by the merge interval). */
     static MetricsSummary awaitSummaryCovering(String key, int videos) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
