@@ -340,7 +340,7 @@ def test_should_read_a_torch_bin_state_dict(small, tmp_path):
     torch.testing.assert_close(torch.from_numpy(as_float(read["proj_out.weight"])), source["proj_out.weight"].float())
 
 
-def test_should_check_the_released_config_json(small, tmp_path, capsys):
+def test_should_check_the_released_config_json(small, tmp_path):
     source = released_checkpoint(small)
     folder = write_sharded(source, tmp_path / "transformer")
     (folder / "config.json").write_text(json.dumps({"num_layers": 42, "attention_head_dim": 16, "is_train_face": True}))
