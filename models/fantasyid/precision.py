@@ -8,16 +8,17 @@ Every float tensor is either *converted* (stored and computed in the target dtyp
 
 - roots: float graph inputs are converted, except those named in `keep_float32_inputs` (the denoiser's timestep:
   its sinusoid takes sin/cos of t * f with t up to 999, which needs float32 arguments); float initializers with
-  two or more dimensions (weights) are converted; graph outputs of other nodes (Range, Cast from int,
-  ConstantOfShape, ...) start float32;
+  two or more dimensions (weights) are converted; Range, Cast from int, ConstantOfShape, ... make float32;
 - a node reading a converted float input computes in the target dtype: its float outputs are converted,
   `Cast(to=FLOAT)` becomes `Cast(to=target)`, and each island input it reads is cast to the target dtype first;
 - a node reading no converted input stays float32 (the RoPE tables from Range, the timestep sinusoid);
 - an input slot the ONNX schema does not allow in the target dtype stays float32, so converted data is cast back
   to float32 there (Range has no float16; Conv, InstanceNormalization, Sin, Cos, Softplus, Elu and AveragePool have
   no bfloat16 in opset 17, so a bfloat16 graph computes them in float32 between casts);
-- constants (Constant nodes and initializers of fewer than two dimensions: biases, norm scales, scalars) follow
-  their readers: stored in the target dtype when every reader wants it, else kept float32 and cast where needed.
+- constants (Constant nodes and initializers of fewer than two dimensions: biases, norm scales, scalars, and
+  Identity copies of them) follow their readers: stored in the target dtype when every reader wants it, else kept
+  float32 and cast where needed;
+- a float graph output computed in float32 is cast to the target dtype, so float I/O has one dtype.
 
 bfloat16 is rounded to nearest even. The result is checked with the ONNX checker and strict shape inference.
 """
