@@ -16,6 +16,7 @@ torch.set_num_threads(min(2, torch.get_num_threads()))
 
 FACEMESH = os.path.join(MODELS, "fantasyid", "mesh", "facemesh468.safetensors")
 BUNDLE = os.path.join(MODELS, "generator-tiny")
+FP16_BUNDLE = os.path.join(MODELS, "generator-tiny-fp16")
 
 
 @pytest.fixture(scope="session")
