@@ -5,7 +5,7 @@ import dev.idstream.core.StageContext;
 import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.generator.GeneratorBundle;
-import dev.idstream.core.generator.LazyGeneratorBundle;
+import dev.idstream.core.generator.GeneratorBundle.Role;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
 import dev.idstream.events.LatentsDenoised;
@@ -36,14 +36,14 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
      */
     static final int CHUNK_LATENT_FRAMES = 4;
 
-    private final LazyGeneratorBundle bundle;
+    private final GeneratorBundle bundle;
 
     public DecodeStage() {
-        this(null);
+        this(GeneratorBundle.loadDefault());
     }
 
     public DecodeStage(GeneratorBundle bundle) {
-        this.bundle = new LazyGeneratorBundle(bundle);
+        this.bundle = bundle.open(Role.VAE_DECODER);
     }
 
     @Override
@@ -74,9 +74,8 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
     @Override
     public VideoDecoded process(LatentsDenoised in, StageContext ctx) throws Exception {
         Map<String, Tensor> tensors = ctx.artifacts().getTensors(in.getLatents());
-        GeneratorBundle generator = bundle.get();
-        List<BufferedImage> frames = new LatentVideoDecoder(generator, CHUNK_LATENT_FRAMES)
-                .decode(checkedLatents(tensors, generator));
+        List<BufferedImage> frames = new LatentVideoDecoder(bundle, CHUNK_LATENT_FRAMES)
+                .decode(checkedLatents(tensors, bundle));
         int fps = in.getParams().getFps();
         Path mp4 = Files.createTempFile("idstream-" + in.getRequestId(), ".mp4");
         try {

@@ -6,7 +6,7 @@ import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.config.FaceSettings;
 import dev.idstream.core.generator.GeneratorBundle;
-import dev.idstream.core.generator.LazyGeneratorBundle;
+import dev.idstream.core.generator.GeneratorBundle.Role;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
@@ -29,7 +29,8 @@ import javax.imageio.ImageIO;
 /**
  * features: builds the ID descriptor V_F once per request from the chosen face's aligned crop and its FaceMesh
  * points ({@link CanonicalMesh}: pose removed, shape edits applied), through the generator bundle's image and id
- * encoders ({@link IdDescriptorEncoder}), and writes it as safetensors tensor {@code id_tokens} {@code [tokens, width]}.
+ * encoders ({@link IdDescriptorEncoder}), and writes it as safetensors tensor {@code id_tokens},
+ * F32 {@code [tokens, width]} whatever the generator bundle's precision.
  *
  * <p>Identity mixing (ID-Animator §4.3.2) blends V_F with the descriptor of {@code identityMix.secondReference}, an
  * image detect never sees: this stage runs the face path on it ({@link SecondReferenceFace}: largest face, aligned
@@ -41,22 +42,22 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     static final float MAX_FACE_WIDTH = 1.5f;
     static final float MAX_JAW_SHARPNESS = 2.0f;
 
-    private final LazyGeneratorBundle bundle;
+    private final GeneratorBundle bundle;
     private final SecondReferenceFace secondFaces;
 
-    /** The default generator bundle and the default face bundle (the latter loaded on the first identity mix). */
+    /** The default generator bundle (its roles opened now) and the default face bundle (loaded on the first identity mix). */
     public FeaturesStage() {
-        this(null, FaceSettings.defaults());
+        this(GeneratorBundle.loadDefault(), FaceSettings.defaults());
     }
 
     public FeaturesStage(GeneratorBundle bundle, FaceSettings faces) {
-        this.bundle = new LazyGeneratorBundle(bundle);
+        this.bundle = bundle.open(Role.IMAGE_ENCODER, Role.ID_ENCODER);
         this.secondFaces = new SecondReferenceFace(() -> FaceBundles.loadOrPrepareDefault(faces.bundle()),
                 OrtRuntime.create(OrtSettings.defaults()));
     }
 
     public static FeaturesStage create(FaceSettings faces) {
-        return new FeaturesStage(null, faces);
+        return new FeaturesStage(GeneratorBundle.loadDefault(), faces);
     }
 
     @Override
@@ -117,7 +118,7 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
         DetectedFace face = in.getFaces().get(0);
         ShapeEdits edits = in.getParams().getShapeEdits();
         float[] vertices = vertices(ctx.artifacts().getTensors(face.getMesh()), edits);
-        IdDescriptorEncoder encoder = new IdDescriptorEncoder(bundle.get());
+        IdDescriptorEncoder encoder = new IdDescriptorEncoder(bundle);
         Tensor descriptor = encoder.encode(readImage(ctx.artifacts().get(face.getAlignedCrop()), "aligned face crop"), vertices);
         IdentityMix mix = in.getParams().getIdentityMix();
         if (mix != null) {
