@@ -1,11 +1,15 @@
 """Exports the generator roles to ONNX with a bundle.json manifest and golden test vectors.
 
   /usr/bin/python3 models/fantasyid/export.py --config tiny --seed 0 --out models/generator-tiny/
+  /usr/bin/python3 models/fantasyid/export.py --config tiny --seed 0 --precision float16 --out models/generator-tiny-fp16/
 
 Writes <out>/<role>.onnx (opset 17), <out>/config.json (the frozen model config),
 <out>/bundle.json and <out>/golden/<role>.safetensors (a seeded input `input.<name>` and the
 PyTorch output `output.<name>` for each role). Weights are torch's default initialisation after
 a fixed seed: the result is UNTRAINED and proves plumbing, shapes and speed only.
+
+--precision float16|bfloat16 converts each float32 graph (precision.py) and records the precision and the graphs'
+real input/output dtypes in bundle.json; the golden vectors stay float32 (inputs, and PyTorch's float32 outputs).
 """
 import argparse
 import hashlib
@@ -20,6 +24,7 @@ if __package__ in (None, ""):  # run as a script: make the package importable
     __package__ = "fantasyid"
 
 from fantasyid import config as configs  # noqa: E402
+from fantasyid import precision as precisions  # noqa: E402
 from fantasyid import safetensors_io  # noqa: E402
 from fantasyid.mesh import MeshHierarchy  # noqa: E402
 from fantasyid.model import ROLES, build_roles  # noqa: E402
@@ -30,6 +35,19 @@ OPSET = 17
 VERSION = "0.1.0"
 FACEMESH_HIERARCHY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mesh", "facemesh468.safetensors")
 GOLDEN_PROMPTS = ("a person smiling in a sunny park", "")
+PRECISIONS = ("float32", *precisions.TARGETS)
+BUNDLE_SUFFIX = {"float32": "", "float16": "-fp16", "bfloat16": "-bf16"}
+# Inputs that stay float32 in a float16/bfloat16 graph: the timestep sinusoid takes sin/cos of t * f with t up to
+# 999, which float16 (spacing 0.5 there) and bfloat16 (spacing 4) cannot carry.
+FLOAT32_INPUTS = {"denoiser": ("timestep",)}
+# How far ONNX Runtime may be from the float32 PyTorch golden outputs: absolute for float32 (summation order only);
+# for float16 relative to the output's scale, max |onnx - torch| / max |torch| <= 1e-2, about 20 float16 unit
+# roundoffs (2^-11), 3x the worst measured on the tiny bundle (3.5e-3, vae_decoder); bfloat16 scaled by its 8x larger
+# unit roundoff (2^-8), not measured (no CPU kernels).
+GOLDEN_TOLERANCE = {"float32": "1e-4", "float16": "rel:1e-2", "bfloat16": "rel:8e-2"}
+ONNX_DTYPES = {onnx_type: name for name, onnx_type in
+               (("float32", 1), ("uint8", 2), ("int32", 6), ("int64", 7), ("bool", 9), ("float16", 10),
+                ("bfloat16", 16))}
 
 
 class RoleSpec:
@@ -136,17 +154,29 @@ def exported_module(roles, role):
     return ChunkedVAEDecoder(roles[role]) if role == "vae_decoder" else roles[role]
 
 
-def export_role(module, spec, path):
+def export_role(module, spec, path, role, precision="float32"):
     names = list(spec.inputs)
     with torch.no_grad():
         torch.onnx.export(module, tuple(spec.inputs[n] for n in names), path, input_names=names,
                           output_names=spec.outputs, dynamic_axes=spec.dynamic, opset_version=OPSET,
                           do_constant_folding=True)
+    if precision != "float32":
+        import onnx
+        converted = precisions.convert(onnx.load(path), precision, FLOAT32_INPUTS.get(role, ()))
+        onnx.save(converted, path)
 
 
-def tensor_info(name, tensor, dynamic):
+def graph_dtypes(path):
+    """name -> dtype of each graph input and output, as the (possibly converted) file declares them."""
+    import onnx
+    graph = onnx.load(path, load_external_data=False).graph
+    return {v.name: ONNX_DTYPES[v.type.tensor_type.elem_type] for v in list(graph.input) + list(graph.output)}
+
+
+def tensor_info(name, tensor, dynamic, dtypes=None):
     shape = [-1 if axis in dynamic.get(name, {}) else int(size) for axis, size in enumerate(tensor.shape)]
-    return {"name": name, "dtype": str(tensor.dtype).replace("torch.", ""), "shape": shape}
+    dtype = dtypes[name] if dtypes else str(tensor.dtype).replace("torch.", "")
+    return {"name": name, "dtype": dtype, "shape": shape}
 
 
 def sha256_of(path):
@@ -200,7 +230,9 @@ def load_weights(roles, path):
     return sorted(by_role)
 
 
-def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weights=None):
+def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weights=None, precision="float32"):
+    if precision not in PRECISIONS:
+        raise SystemExit(f"precision {precision!r} is not one of {', '.join(PRECISIONS)}")
     hierarchy = load_hierarchy(config, mesh_path)
     roles = build_roles(config, hierarchy, seed)
     loaded = load_weights(roles, weights) if weights else []
@@ -210,7 +242,7 @@ def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weig
     for role in roles_to_export:
         spec, module = specs[role], exported_module(roles, role)
         path = os.path.join(out, f"{role}.onnx")
-        export_role(module, spec, path)
+        export_role(module, spec, path, role, precision)
         with torch.no_grad():
             outputs = module(*spec.inputs.values())
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
@@ -218,25 +250,32 @@ def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weig
         # the decoder's cache outputs (4 MB in tiny) are left out: the chunked-decode tests check them
         golden.update({f"output.{n}": t.numpy() for n, t in zip(spec.outputs, outputs) if not n.startswith("cache_out_")})
         safetensors_io.save(os.path.join(out, "golden", f"{role}.safetensors"), golden,
-                            {"role": role, "seed": seed, "tolerance": "1e-4"})
+                            {"role": role, "seed": seed, "tolerance": GOLDEN_TOLERANCE[precision]})
+        # a float32 bundle reads its dtypes from the tensors and has no precision field (its manifest is unchanged
+        # since before precisions existed); the others read them from the converted graph
+        dtypes = graph_dtypes(path) if precision != "float32" else None
         models[role] = {
             "file": f"{role}.onnx",
             "sha256": sha256_of(path),
-            "inputs": [tensor_info(n, t, spec.dynamic) for n, t in spec.inputs.items()],
-            "outputs": [tensor_info(n, t, spec.dynamic) for n, t in zip(spec.outputs, outputs)],
+            **({"precision": precision} if dtypes else {}),
+            "inputs": [tensor_info(n, t, spec.dynamic, dtypes) for n, t in spec.inputs.items()],
+            "outputs": [tensor_info(n, t, spec.dynamic, dtypes) for n, t in zip(spec.outputs, outputs)],
             "preprocessing": spec.preprocessing,
         }
     with open(os.path.join(out, "config.json"), "w") as f:
         f.write(config.to_json() + "\n")
     bundle = {
         "format": 1,
-        "name": config.name,
+        "name": config.name + BUNDLE_SUFFIX[precision],
         "version": VERSION,
         "kind": "generator",
-        "description": describe(config, seed, loaded),
+        "description": describe(config, seed, loaded, precision),
         "models": models,
         "config": {**bundle_config(config, hierarchy),
-                   "golden": {role: f"golden/{role}.safetensors" for role in models}},
+                   "golden": {role: f"golden/{role}.safetensors" for role in models},
+                   **({} if precision == "float32" else
+                      {"goldenTolerance": {"relative": float(GOLDEN_TOLERANCE[precision][4:]),
+                                           "meaning": "max |onnx - torch| / max |torch| per output"}})},
     }
     with open(os.path.join(out, "bundle.json"), "w") as f:
         json.dump(bundle, f, indent=2, sort_keys=False)
@@ -244,11 +283,18 @@ def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weig
     return bundle
 
 
-def describe(config, seed, loaded):
+def describe(config, seed, loaded, precision="float32"):
     if not loaded:
-        return (f"UNTRAINED: seeded random weights (seed {seed}) in the FantasyID architecture ({config.name}); "
+        text = (f"UNTRAINED: seeded random weights (seed {seed}) in the FantasyID architecture ({config.name}); "
                 "proves plumbing, shapes and speed, does not generate a likeness.")
-    return f"{config.name}: weights loaded for {', '.join(loaded)}; other roles seeded random (seed {seed})."
+    else:
+        text = f"{config.name}: weights loaded for {', '.join(loaded)}; other roles seeded random (seed {seed})."
+    if precision == "float32":
+        return text
+    kept = "; ".join(f"{role} {', '.join(names)}" for role, names in FLOAT32_INPUTS.items())
+    runs = "CPU and CUDA" if precision == "float16" else "CUDA only (no CPU kernels)"
+    return (f"{text} Precision {precision}: weights and float inputs/outputs in {precision} except float32 inputs "
+            f"({kept}); RoPE and timestep sinusoids computed in float32; runs on {runs}.")
 
 
 def main(argv=None):
@@ -259,9 +305,13 @@ def main(argv=None):
     parser.add_argument("--mesh", help="mesh hierarchy safetensors (required for configs other than FaceMesh-468)")
     parser.add_argument("--roles", nargs="+", choices=ROLES, default=list(ROLES))
     parser.add_argument("--weights", help="safetensors of `<role>.<parameter>` tensors to load over the seeded weights")
+    parser.add_argument("--precision", choices=PRECISIONS, default="float32",
+                        help="dtype of the weights and float inputs/outputs (float16 runs on CPU and CUDA, bfloat16 on "
+                             "CUDA only)")
     args = parser.parse_args(argv)
     torch.set_num_threads(min(2, torch.get_num_threads()))
-    bundle = export_bundle(configs.CONFIGS[args.config](), args.seed, args.out, args.mesh, args.roles, args.weights)
+    bundle = export_bundle(configs.CONFIGS[args.config](), args.seed, args.out, args.mesh, args.roles, args.weights,
+                           args.precision)
     total = sum(os.path.getsize(os.path.join(args.out, m["file"])) for m in bundle["models"].values())
     print(f"wrote {len(bundle['models'])} ONNX files ({total / 1e6:.2f} MB) and bundle.json to {args.out}")
 

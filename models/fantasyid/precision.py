@@ -1,0 +1,210 @@
+"""Converts a float32 ONNX graph to float16 or bfloat16 weights and I/O, keeping float32 islands.
+
+Torch 1.13 cannot trace the generator in half precision on CPU (no Half addmm), so the lower precisions are made
+from the float32 export by this graph pass. onnxconverter-common's float16 converter does the same job but cannot be
+installed here (no PyPI); this is a small, data-flow version of it that also handles bfloat16.
+
+Every float tensor is either *converted* (stored and computed in the target dtype) or part of a *float32 island*:
+
+- roots: float graph inputs are converted, except those named in `keep_float32_inputs` (the denoiser's timestep:
+  its sinusoid takes sin/cos of t * f with t up to 999, which needs float32 arguments); float initializers with
+  two or more dimensions (weights) are converted; graph outputs of other nodes (Range, Cast from int,
+  ConstantOfShape, ...) start float32;
+- a node reading a converted float input computes in the target dtype: its float outputs are converted,
+  `Cast(to=FLOAT)` becomes `Cast(to=target)`, and each island input it reads is cast to the target dtype first;
+- a node reading no converted input stays float32 (the RoPE tables from Range, the timestep sinusoid);
+- an input slot the ONNX schema does not allow in the target dtype stays float32, so converted data is cast back
+  to float32 there (Range has no float16; Conv, InstanceNormalization, Sin, Cos, Softplus, Elu and AveragePool have
+  no bfloat16 in opset 17, so a bfloat16 graph computes them in float32 between casts);
+- constants (Constant nodes and initializers of fewer than two dimensions: biases, norm scales, scalars) follow
+  their readers: stored in the target dtype when every reader wants it, else kept float32 and cast where needed.
+
+bfloat16 is rounded to nearest even. The result is checked with the ONNX checker and strict shape inference.
+"""
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+FLOAT = TensorProto.FLOAT
+TARGETS = {"float16": TensorProto.FLOAT16, "bfloat16": TensorProto.BFLOAT16}
+TYPE_NAMES = {TensorProto.FLOAT: "tensor(float)", TensorProto.FLOAT16: "tensor(float16)",
+              TensorProto.BFLOAT16: "tensor(bfloat16)"}
+
+
+def convert(model: onnx.ModelProto, dtype: str, keep_float32_inputs=()) -> onnx.ModelProto:
+    """A converted copy of `model` (`dtype` "float16" or "bfloat16"); `model` itself is not changed."""
+    if dtype not in TARGETS:
+        raise ValueError(f"precision {dtype!r} is not one of {', '.join(TARGETS)}")
+    unknown = set(keep_float32_inputs) - {i.name for i in model.graph.input}
+    if unknown:
+        raise ValueError(f"keep_float32_inputs names no graph input: {sorted(unknown)}")
+    result = onnx.ModelProto()
+    result.CopyFrom(model)
+    _Pass(result, TARGETS[dtype], set(keep_float32_inputs)).run()
+    onnx.checker.check_model(result, full_check=True)
+    return result
+
+
+class _Pass:
+    def __init__(self, model, target, keep):
+        self.graph, self.target, self.keep = model.graph, target, keep
+        self.opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+        self.float_names = _float_tensors(model)
+        self.converted = set()
+        self.constants = {}  # name -> [(reader node, input index, whether it wants the target dtype)]
+        self.aliases = {}  # name -> the Identity node that copies another constant (torch shares equal weights so)
+        self.casts = {}  # (name, to) -> name of the cast tensor
+        self.nodes = []  # the new node list: each island cast right before its first reader
+
+    def run(self):
+        g = self.graph
+        self.converted |= {i.name for i in g.input if i.name in self.float_names and i.name not in self.keep}
+        for init in g.initializer:
+            if init.data_type == FLOAT:
+                if len(init.dims) >= 2:
+                    self.converted.add(init.name)
+                else:
+                    self.constants[init.name] = []
+        for node in g.node:
+            self._visit(node)
+        constant_casts = self._settle_constants()
+        self._cast_float32_outputs()
+        del g.node[:]
+        g.node.extend(constant_casts.pop("", []))
+        for node in self.nodes:
+            g.node.append(node)
+            for output in node.output:
+                g.node.extend(constant_casts.pop(output, []))
+        for init in g.initializer:
+            if init.name in self.converted:
+                init.CopyFrom(_retyped(init, self.target))
+        for vi in list(g.input) + list(g.output) + list(g.value_info):
+            if vi.name in self.converted:
+                vi.type.tensor_type.elem_type = self.target
+
+    def _visit(self, node):
+        if node.domain not in ("", "ai.onnx") or any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
+                                                     for a in node.attribute):
+            raise ValueError(f"node {node.name} ({node.domain}:{node.op_type}): custom domains and subgraphs "
+                             "are not supported")
+        if node.op_type == "Constant" or (node.op_type == "Identity" and node.input[0] in self.constants):
+            if node.output[0] in self.float_names:
+                self.constants[node.output[0]] = []
+                if node.op_type == "Identity":
+                    self.aliases[node.output[0]] = node
+            self.nodes.append(node)
+            return
+        schema = onnx.defs.get_schema(node.op_type, self.opset, node.domain)
+        floats = [(i, name) for i, name in enumerate(node.input) if name in self.float_names]
+        retypable = {i for i, _ in floats if self._allows(schema.inputs, schema, i)}
+        is_converted = any(i in retypable and name in self.converted for i, name in floats)
+        for i, name in floats:
+            wants_target = is_converted and i in retypable
+            if name in self.constants:
+                self.constants[name].append((node, i, wants_target))
+            elif wants_target != (name in self.converted):
+                node.input[i] = self._cast(name, self.target if wants_target else FLOAT, self.nodes)
+        if is_converted:
+            for i, name in enumerate(node.output):
+                if name in self.float_names and self._allows(schema.outputs, schema, i):
+                    self.converted.add(name)
+            if node.op_type == "Cast":
+                to = next(a for a in node.attribute if a.name == "to")
+                if to.i == FLOAT:
+                    to.i = self.target
+                else:
+                    self.converted.discard(node.output[0])
+        self.nodes.append(node)
+
+    def _allows(self, formals, schema, index):
+        """Whether the schema lets input/output `index` (formal parameter `formals[index]`) have the target dtype."""
+        if not formals:
+            return False
+        formal = formals[min(index, len(formals) - 1)]  # the last formal parameter may be variadic
+        allowed = {c.type_param_str: c.allowed_type_strs for c in schema.type_constraints}
+        return TYPE_NAMES[self.target] in allowed.get(formal.typeStr, [formal.typeStr])
+
+    def _cast(self, name, to, emit):
+        """The name of `name` cast to `to`; a new Cast node is appended to `emit`, an earlier one reused."""
+        if (name, to) not in self.casts:
+            cast_name = f"{name}_as_{TensorProto.DataType.Name(to).lower()}"
+            emit.append(helper.make_node("Cast", [name], [cast_name], name=f"Cast_{cast_name}", to=to))
+            self.casts[name, to] = cast_name
+            if to == self.target:
+                self.converted.add(cast_name)
+        return self.casts[name, to]
+
+    def _settle_constants(self):
+        """A constant every reader wants in the target dtype is stored so; else it stays float32 and the readers
+        that want the target dtype read a cast of it. Returns the casts by the tensor they follow ("" = the
+        initializers, before every node)."""
+        producers = {n.output[0]: n for n in self.nodes if n.op_type == "Constant"}
+        casts = {}
+        for name in reversed(list(self.constants)):  # an alias before the constant it copies
+            readers = self.constants[name]
+            to_target = bool(readers) and all(wants for _, _, wants in readers)
+            if name in self.aliases:
+                identity = self.aliases[name]
+                self.constants[identity.input[0]].append((identity, 0, to_target))
+            if to_target:
+                self.converted.add(name)
+                if name in producers:
+                    value = next(a for a in producers[name].attribute if a.name == "value")
+                    value.t.CopyFrom(_retyped(value.t, self.target))
+                continue
+            after = name if name in producers or name in self.aliases else ""
+            for node, i, wants in readers:
+                if wants:
+                    node.input[i] = self._cast(name, self.target, casts.setdefault(after, []))
+        return casts
+
+    def _cast_float32_outputs(self):
+        """Float graph outputs computed in float32 (e.g. by a Conv, which has no bfloat16) are cast to the
+        target dtype, so that a bundle's float I/O has one dtype."""
+        for output in self.graph.output:
+            name = output.name
+            if name not in self.float_names or name in self.converted:
+                continue
+            inner = f"{name}_float32"
+            for node in self.nodes:
+                node.input[:] = [inner if i == name else i for i in node.input]
+                node.output[:] = [inner if o == name else o for o in node.output]
+            self.nodes.append(helper.make_node("Cast", [inner], [name], name=f"Cast_{name}", to=self.target))
+            self.converted.add(name)
+
+
+def _float_tensors(model):
+    """Names of every float32 tensor in the graph, from strict shape inference on the original."""
+    inferred = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
+    g = inferred.graph
+    names = {t.name for t in g.initializer if t.data_type == FLOAT}
+    names |= {vi.name for vi in list(g.input) + list(g.output) + list(g.value_info)
+              if vi.type.tensor_type.elem_type == FLOAT}
+    for node in g.node:
+        if node.op_type == "Constant":
+            value = next((a.t for a in node.attribute if a.name == "value"), None)
+            if value is not None and value.data_type == FLOAT:
+                names.add(node.output[0])
+    typed = {vi.name for vi in list(g.input) + list(g.output) + list(g.value_info)} | {t.name for t in g.initializer}
+    untyped = [o for n in g.node if n.op_type != "Constant" for o in n.output if o and o not in typed]
+    if untyped:
+        raise ValueError(f"shape inference gave no type for {len(untyped)} tensors, e.g. {untyped[:5]}")
+    return names
+
+
+def _retyped(tensor, target):
+    values = numpy_helper.to_array(tensor).astype(np.float32)
+    if target == TensorProto.FLOAT16:
+        if np.abs(values).max(initial=0) > np.finfo(np.float16).max:
+            raise ValueError(f"tensor {tensor.name} exceeds the float16 range (largest |value| "
+                             f"{np.abs(values).max():.6g})")
+        return numpy_helper.from_array(values.astype(np.float16), tensor.name)
+    return helper.make_tensor(tensor.name, TensorProto.BFLOAT16, values.shape, bfloat16_bits(values).tobytes(),
+                              raw=True)
+
+
+def bfloat16_bits(values):
+    """The bfloat16 bit patterns of float32 values, rounded to nearest even (the upper 16 bits after rounding)."""
+    bits = np.ascontiguousarray(values, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    return rounded.astype("<u2")
