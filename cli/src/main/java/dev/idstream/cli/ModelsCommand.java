@@ -7,11 +7,14 @@ import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.face.FaceBundlePreparer;
 import dev.idstream.face.FaceBundles;
 import dev.idstream.face.ProjectPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,7 +50,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     private int list() {
         List<Path> candidates = new ArrayList<>(List.of(FaceBundlePreparer.defaultBundleDir()));
-        candidates.add(ProjectPaths.repositoryRoot().resolve("models/generator-tiny"));
+        candidates.addAll(generatorBundles(ProjectPaths.repositoryRoot().resolve("models")));
         for (Path dir : candidates) {
             if (!Files.isRegularFile(dir.resolve("bundle.json"))) {
                 System.out.println("(absent) " + dir + (dir.equals(FaceBundlePreparer.defaultBundleDir()) ? "  — run: ./idstream models prepare" : ""));
@@ -55,9 +58,25 @@ final class ModelsCommand implements Callable<Integer> {
             }
             ModelBundle bundle = ModelBundle.load(dir);
             System.out.printf("%-10s %s  %s%n           roles: %s%n           %s%n", bundle.kind(), bundle.id(), dir,
-                    String.join(", ", bundle.roles()), bundle.description());
+                    String.join(", ", bundle.roles().stream().map(role -> roleWithPrecision(bundle, role)).toList()),
+                    bundle.description());
         }
         return 0;
+    }
+
+    /** The committed generator bundles: models/generator-* folders holding a bundle.json, by name. */
+    private static List<Path> generatorBundles(Path models) {
+        try (Stream<Path> dirs = Files.list(models)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("generator-") && Files.isRegularFile(d.resolve("bundle.json")))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + models, e);
+        }
+    }
+
+    /** "denoiser (float16)": the precision bundle.json declares for the role (float32 when it declares none). */
+    private static String roleWithPrecision(ModelBundle bundle, String role) {
+        return role + " (" + bundle.model(role).precision().key() + ")";
     }
 
     /**
@@ -72,7 +91,7 @@ final class ModelsCommand implements Callable<Integer> {
         OrtRuntime runtime = OrtRuntime.create(OrtSettings.defaults());
         for (String role : bundle.roles()) {
             try (OnnxSession session = bundle.open(runtime, role)) {
-                System.out.println("  ok  " + role);
+                System.out.println("  ok  " + roleWithPrecision(bundle, role));
             }
         }
         System.out.println("bundle " + bundle.id() + " verified on " + runtime.device());

@@ -6,7 +6,7 @@ import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.generator.GeneratorBundle;
-import dev.idstream.core.generator.LazyGeneratorBundle;
+import dev.idstream.core.generator.GeneratorBundle.Role;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
@@ -38,20 +38,15 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
      */
     static final int CHUNK_LATENT_FRAMES = 4;
 
-    private final LazyGeneratorBundle bundle;
+    private final GeneratorBundle bundle;
 
-    /** A loaded bundle (tests, benchmarks). */
     public DecodeStage(GeneratorBundle bundle) {
-        this(new LazyGeneratorBundle(bundle));
+        this.bundle = bundle.open(Role.VAE_DECODER);
     }
 
-    private DecodeStage(LazyGeneratorBundle bundle) {
-        this.bundle = bundle;
-    }
-
-    /** The stage as deployed: the configured generator bundle, loaded on first use, run with {@code onnx}. */
+    /** The stage as deployed: the configured generator bundle, its decoder opened now, run with {@code onnx}. */
     public static DecodeStage create(GeneratorSettings generator, OrtSettings onnx) {
-        return new DecodeStage(new LazyGeneratorBundle(generator, onnx));
+        return new DecodeStage(GeneratorBundle.load(generator, onnx));
     }
 
     @Override
@@ -82,9 +77,8 @@ public final class DecodeStage implements Stage<LatentsDenoised, VideoDecoded> {
     @Override
     public VideoDecoded process(LatentsDenoised in, StageContext ctx) throws Exception {
         Map<String, Tensor> tensors = ctx.artifacts().getTensors(in.getLatents());
-        GeneratorBundle generator = bundle.get();
-        List<BufferedImage> frames = new LatentVideoDecoder(generator, CHUNK_LATENT_FRAMES)
-                .decode(checkedLatents(tensors, generator));
+        List<BufferedImage> frames = new LatentVideoDecoder(bundle, CHUNK_LATENT_FRAMES)
+                .decode(checkedLatents(tensors, bundle));
         int fps = in.getParams().getFps();
         Path mp4 = Files.createTempFile("idstream-" + in.getRequestId(), ".mp4");
         try {

@@ -6,7 +6,7 @@ import dev.idstream.core.StageException;
 import dev.idstream.core.Topics;
 import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.generator.GeneratorBundle;
-import dev.idstream.core.generator.LazyGeneratorBundle;
+import dev.idstream.core.generator.GeneratorBundle.Role;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.FailureReason;
@@ -25,26 +25,23 @@ import javax.imageio.ImageIO;
 
 /**
  * denoise: the DiT loop of the generator bundle ({@link VideoDenoiser}) on the request's V_F and reference image;
- * writes the latents {@code [F', C, h, w]} as safetensors tensor {@code latents} and reports progress per step.
- * The bundle is the configured one ({@code models.generator.bundle}), loaded on first use. Requests of one shape that are
+ * writes the latents, F32 {@code [F', C, h, w]} whatever the generator bundle's precision, as safetensors tensor
+ * {@code latents} and reports progress per step.
+ * The bundle is the configured one ({@code models.generator.bundle}), its roles opened when the stage is made (a
+ * bundle it cannot serve stops it at start-up). Requests of one shape that are
  * queued together run through the DiT in one batch ({@link VideoDenoiser#generateBatch}, {@code runtime.batch.max.size}).
  */
 public final class DenoiseStage implements BatchingStage<TokensFused, LatentsDenoised> {
 
-    private final LazyGeneratorBundle bundle;
+    private final GeneratorBundle bundle;
 
-    /** A loaded bundle (tests, benchmarks). */
     public DenoiseStage(GeneratorBundle bundle) {
-        this(new LazyGeneratorBundle(bundle));
+        this.bundle = bundle.open(Role.TEXT_ENCODER, Role.VAE_ENCODER, Role.DENOISER);
     }
 
-    private DenoiseStage(LazyGeneratorBundle bundle) {
-        this.bundle = bundle;
-    }
-
-    /** The stage as deployed: the configured generator bundle, loaded on first use, run with {@code onnx}. */
+    /** The stage as deployed: the configured generator bundle, its roles opened now, run with {@code onnx}. */
     public static DenoiseStage create(GeneratorSettings generator, OrtSettings onnx) {
-        return new DenoiseStage(new LazyGeneratorBundle(generator, onnx));
+        return new DenoiseStage(GeneratorBundle.load(generator, onnx));
     }
 
     @Override
@@ -73,15 +70,14 @@ public final class DenoiseStage implements BatchingStage<TokensFused, LatentsDen
             throw new StageException.BadInput(FailureReason.BAD_INPUT,
                     "the request has no ID descriptor (idTokens): the features stage did not compute V_F");
         }
-        GenerationShapeCheck.check(in.getParams(), bundle.get());
+        GenerationShapeCheck.check(in.getParams(), bundle);
     }
 
     @Override
     public LatentsDenoised process(TokensFused in, StageContext ctx) throws Exception {
-        GeneratorBundle generator = bundle.get();
-        VideoDenoiser.Job job = job(in, ctx, generator);
-        VideoDenoiser.Result result = new VideoDenoiser(generator).generate(job.request(), job.idTokens(), job.reference(), job.listener());
-        return output(in, ctx, generator, result);
+        VideoDenoiser.Job job = job(in, ctx, bundle);
+        VideoDenoiser.Result result = new VideoDenoiser(bundle).generate(job.request(), job.idTokens(), job.reference(), job.listener());
+        return output(in, ctx, bundle, result);
     }
 
     /** Requests run through the DiT together when their latent shape and step count match; guidance is per row. */
@@ -92,20 +88,19 @@ public final class DenoiseStage implements BatchingStage<TokensFused, LatentsDen
 
     @Override
     public List<Result<LatentsDenoised>> processBatch(List<TokensFused> inputs, List<StageContext> contexts) throws Exception {
-        GeneratorBundle generator = bundle.get();
         List<Result<LatentsDenoised>> results = new ArrayList<>(Collections.nCopies(inputs.size(), null));
         List<VideoDenoiser.Job> jobs = new ArrayList<>();
         List<Integer> jobInput = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             try {
-                jobs.add(job(inputs.get(i), contexts.get(i), generator));
+                jobs.add(job(inputs.get(i), contexts.get(i), bundle));
                 jobInput.add(i);
             } catch (StageException e) {
                 results.set(i, Result.failed(e)); // this request's artifacts are bad or unreachable: it leaves the batch
             }
         }
         if (!jobs.isEmpty()) {
-            List<VideoDenoiser.Outcome> outcomes = new VideoDenoiser(generator).generateBatch(jobs);
+            List<VideoDenoiser.Outcome> outcomes = new VideoDenoiser(bundle).generateBatch(jobs);
             for (int j = 0; j < jobs.size(); j++) {
                 int i = jobInput.get(j);
                 VideoDenoiser.Outcome outcome = outcomes.get(j);
@@ -114,7 +109,7 @@ public final class DenoiseStage implements BatchingStage<TokensFused, LatentsDen
                     continue;
                 }
                 try {
-                    results.set(i, Result.of(output(inputs.get(i), contexts.get(i), generator, outcome.result())));
+                    results.set(i, Result.of(output(inputs.get(i), contexts.get(i), bundle, outcome.result())));
                 } catch (StageException e) {
                     results.set(i, Result.failed(e));
                 }

@@ -7,7 +7,7 @@ import dev.idstream.core.Topics;
 import dev.idstream.core.config.FaceSettings;
 import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.generator.GeneratorBundle;
-import dev.idstream.core.generator.LazyGeneratorBundle;
+import dev.idstream.core.generator.GeneratorBundle.Role;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
@@ -30,7 +30,8 @@ import javax.imageio.ImageIO;
 /**
  * features: builds the ID descriptor V_F once per request from the chosen face's aligned crop and its FaceMesh
  * points ({@link CanonicalMesh}: pose removed, shape edits applied), through the generator bundle's image and id
- * encoders ({@link IdDescriptorEncoder}), and writes it as safetensors tensor {@code id_tokens} {@code [tokens, width]}.
+ * encoders ({@link IdDescriptorEncoder}), and writes it as safetensors tensor {@code id_tokens},
+ * F32 {@code [tokens, width]} whatever the generator bundle's precision.
  *
  * <p>Identity mixing (ID-Animator §4.3.2) blends V_F with the descriptor of {@code identityMix.secondReference}, an
  * image detect never sees: this stage runs the face path on it ({@link SecondReferenceFace}: largest face, aligned
@@ -42,22 +43,22 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     static final float MAX_FACE_WIDTH = 1.5f;
     static final float MAX_JAW_SHARPNESS = 2.0f;
 
-    private final LazyGeneratorBundle bundle;
+    private final GeneratorBundle bundle;
     private final SecondReferenceFace secondFaces;
 
-    /** A loaded generator bundle; the face bundle is loaded on the first identity mix. */
+    /** A loaded generator bundle (its roles opened now); the face bundle is loaded on the first identity mix. */
     public FeaturesStage(GeneratorBundle bundle, FaceSettings faces) {
-        this(new LazyGeneratorBundle(bundle), faces, OrtSettings.defaults());
+        this(bundle, faces, OrtSettings.defaults());
     }
 
-    private FeaturesStage(LazyGeneratorBundle bundle, FaceSettings faces, OrtSettings onnx) {
-        this.bundle = bundle;
+    private FeaturesStage(GeneratorBundle bundle, FaceSettings faces, OrtSettings onnx) {
+        this.bundle = bundle.open(Role.IMAGE_ENCODER, Role.ID_ENCODER);
         this.secondFaces = new SecondReferenceFace(() -> FaceBundles.loadOrPrepareDefault(faces.bundle()), OrtRuntime.create(onnx));
     }
 
-    /** The stage as deployed: the configured generator bundle, loaded on first use, and face bundle, run with {@code onnx}. */
+    /** The stage as deployed: the configured generator bundle (its roles opened now) and face bundle, run with {@code onnx}. */
     public static FeaturesStage create(FaceSettings faces, GeneratorSettings generator, OrtSettings onnx) {
-        return new FeaturesStage(new LazyGeneratorBundle(generator, onnx), faces, onnx);
+        return new FeaturesStage(GeneratorBundle.load(generator, onnx), faces, onnx);
     }
 
     @Override
@@ -118,7 +119,7 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
         DetectedFace face = in.getFaces().get(0);
         ShapeEdits edits = in.getParams().getShapeEdits();
         float[] vertices = vertices(ctx.artifacts().getTensors(face.getMesh()), edits);
-        IdDescriptorEncoder encoder = new IdDescriptorEncoder(bundle.get());
+        IdDescriptorEncoder encoder = new IdDescriptorEncoder(bundle);
         Tensor descriptor = encoder.encode(readImage(ctx.artifacts().get(face.getAlignedCrop()), "aligned face crop"), vertices);
         IdentityMix mix = in.getParams().getIdentityMix();
         if (mix != null) {

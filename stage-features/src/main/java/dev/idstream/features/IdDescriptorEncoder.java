@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * V_F of one face: the aligned crop through the image encoder, then the id encoder with the canonical 3D vertices
- * (face abstractor tokens + vertex-branch tokens, {@code [tokens, width]}).
+ * (face abstractor tokens + vertex-branch tokens, {@code [tokens, width]}), float32 for a bundle of any precision.
  */
 public final class IdDescriptorEncoder {
 
@@ -35,7 +35,8 @@ public final class IdDescriptorEncoder {
         Tensor tokens = bundle.session(Role.ID_ENCODER).run(Map.of("image_hidden_states", hidden,
                 "vertices", Tensor.ofFloats(new long[] {1, CanonicalMesh.POINTS, 3}, vertices))).get("id_tokens");
         long[] s = tokens.shape();
-        return tokens.reshape(s[1], s[2]);
+        // V_F is stored and handed on as float32 whatever the bundle's precision (the id_tokens artifact contract)
+        return tokens.reshape(s[1], s[2]).to(Tensor.DType.F32);
     }
 
     /** ID-Animator §4.3.2: V = (1 − w)·V_a + w·V_b. */

@@ -1,10 +1,12 @@
 package dev.idstream.core.generator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.onnx.BundleException;
 import dev.idstream.core.onnx.ModelBundle;
 import dev.idstream.core.onnx.OnnxSession;
 import dev.idstream.core.onnx.OrtRuntime;
+import dev.idstream.core.onnx.OrtSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -70,6 +72,29 @@ public final class GeneratorBundle implements AutoCloseable {
 
     public static GeneratorBundle loadDefault(OrtRuntime runtime) {
         return new GeneratorBundle(ModelBundle.load(defaultLocation()), runtime);
+    }
+
+    /** The configured bundle ({@link #defaultLocation()} when none is named), run with {@code onnx} (what the stages serve). */
+    public static GeneratorBundle load(GeneratorSettings settings, OrtSettings onnx) {
+        Path location = settings.bundle() != null ? settings.bundle() : defaultLocation();
+        return new GeneratorBundle(ModelBundle.load(location), OrtRuntime.create(onnx));
+    }
+
+    /**
+     * Opens the roles' sessions now, so a stage that cannot serve the bundle (a role missing or tampered, a precision
+     * the device cannot run) stops at start-up with the reason instead of failing every request. On failure closes
+     * every session and rethrows.
+     */
+    public GeneratorBundle open(Role... roles) {
+        try {
+            for (Role role : roles) {
+                session(role);
+            }
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** The role's session, opened on first use and kept open (sessions are thread-safe for run). */

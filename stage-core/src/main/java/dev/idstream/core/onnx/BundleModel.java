@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One role of a bundle: its ONNX file, declared inputs/outputs, and the role-specific
- * preprocessing constants (input size, mean/std, colour order, anchors, ...) as JSON.
+ * One role of a bundle: its ONNX file, the precision of its weights and float I/O, declared inputs/outputs, and the
+ * role-specific preprocessing constants (input size, mean/std, colour order, anchors, ...) as JSON.
  */
-public record BundleModel(String role, Path file, String sha256, List<Path> externalData,
+public record BundleModel(String role, Path file, String sha256, List<Path> externalData, ModelPrecision precision,
                           List<TensorSpec> inputs, List<TensorSpec> outputs,
                           JsonNode preprocessing, JsonNode source) {
 

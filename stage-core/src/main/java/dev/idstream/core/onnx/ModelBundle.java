@@ -125,9 +125,24 @@ public final class ModelBundle {
                 external.add(p);
             }
         }
+        ModelPrecision precision = precision(node.path("precision"), what, problems);
         List<TensorSpec> inputs = specs(node.path("inputs"), what + " inputs", problems);
         List<TensorSpec> outputs = specs(node.path("outputs"), what + " outputs", problems);
-        return new BundleModel(role, file, sha, external, inputs, outputs, node.path("preprocessing"), node.path("source"));
+        return new BundleModel(role, file, sha, external, precision, inputs, outputs, node.path("preprocessing"), node.path("source"));
+    }
+
+    /** Absent means float32: bundles written before the field existed are all float32. */
+    private static ModelPrecision precision(JsonNode node, String what, List<String> problems) {
+        if (node.isMissingNode()) {
+            return ModelPrecision.FLOAT32;
+        }
+        ModelPrecision precision = node.isTextual() ? ModelPrecision.fromKey(node.asText()) : null;
+        if (precision == null) {
+            problems.add(what + ": \"precision\" is " + node + "; it must be one of " + ModelPrecision.keys()
+                    + " (absent means float32)");
+            return ModelPrecision.FLOAT32;
+        }
+        return precision;
     }
 
     private static List<TensorSpec> specs(JsonNode array, String what, List<String> problems) {
@@ -248,9 +263,13 @@ public final class ModelBundle {
         return config;
     }
 
-    /** Opens the role's model and checks its declared inputs/outputs against the loaded graph. */
+    /**
+     * Opens the role's model and checks its declared inputs/outputs against the loaded graph. A precision the runtime's
+     * device cannot run (bfloat16 on the CPU provider) is refused before ONNX Runtime sees the graph.
+     */
     public OnnxSession open(OrtRuntime runtime, String role) {
         BundleModel m = model(role);
+        runtime.requireSupported(m.precision(), kind + " bundle " + id() + " role " + role);
         OnnxSession session = runtime.open(m.file(), name + "/" + role);
         List<String> problems = new ArrayList<>();
         compare("input", m.inputs(), session.inputs(), problems);

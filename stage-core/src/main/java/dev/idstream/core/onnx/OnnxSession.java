@@ -48,12 +48,21 @@ public final class OnnxSession implements AutoCloseable {
         return outputs;
     }
 
-    /** Runs the model on {@code feeds} (every input, by name) and returns copies of all outputs. */
+    /**
+     * Runs the model on {@code feeds} (every input, by name) and returns copies of all outputs, in the dtypes the graph
+     * gives them. A float feed (F32, F16, BF16) of another float dtype than its input declares is converted to the
+     * declared one (rounding to nearest even), so callers feed float32 to float16 and bfloat16 graphs alike; any other
+     * dtype mismatch is an error naming the input.
+     */
     public Map<String, Tensor> run(Map<String, Tensor> feeds) {
         checkNames("input", feeds.keySet(), inputs);
+        Map<String, Tensor> converted = new HashMap<>();
+        for (TensorSpec spec : inputs) {
+            converted.put(spec.name(), asDeclared(spec, feeds.get(spec.name())));
+        }
         Map<String, OnnxTensor> native_ = new HashMap<>();
         try {
-            for (var e : feeds.entrySet()) {
+            for (var e : converted.entrySet()) {
                 native_.put(e.getKey(), OnnxTensors.toOnnx(env, e.getValue()));
             }
             try (OrtSession.Result result = session.run(native_)) {
@@ -71,6 +80,18 @@ public final class OnnxSession implements AutoCloseable {
         } finally {
             native_.values().forEach(OnnxTensor::close);
         }
+    }
+
+    private Tensor asDeclared(TensorSpec spec, Tensor given) {
+        Tensor.DType declared = OnnxTensors.dtypeNamed(spec.dtype());
+        if (declared == given.dtype()) {
+            return given;
+        }
+        if (declared != null && declared.isFloatingPoint() && given.dtype().isFloatingPoint()) {
+            return given.to(declared);
+        }
+        throw new IllegalArgumentException(label + ": input " + spec.name() + " was given as "
+                + OnnxTensors.dtypeName(given.dtype()) + ", the model takes " + spec.dtype());
     }
 
     /**

@@ -82,6 +82,29 @@ public final class OnnxTensors {
         };
     }
 
+    /** numpy-style name (as in bundle.json and {@link TensorSpec#dtype()}) of a {@link Tensor} dtype. */
+    static String dtypeName(Tensor.DType dtype) {
+        return switch (dtype) {
+            case F32 -> "float32";
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+            case F64 -> "float64";
+            case I64 -> "int64";
+            case I32 -> "int32";
+            case U8 -> "uint8";
+        };
+    }
+
+    /** The {@link Tensor} dtype of a numpy-style name, or null when {@link Tensor} has none (bool, int8, string, ...). */
+    static Tensor.DType dtypeNamed(String name) {
+        for (Tensor.DType d : Tensor.DType.values()) {
+            if (dtypeName(d).equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     /** numpy-style name used in bundle.json for an ONNX element type. */
     static String dtypeName(TensorInfo.OnnxTensorType type) {
         return switch (type) {

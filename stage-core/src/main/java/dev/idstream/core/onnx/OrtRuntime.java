@@ -52,6 +52,20 @@ public final class OrtRuntime {
         return device;
     }
 
+    /**
+     * Refuses a model precision the execution device has no kernels for, with a message that says what to do:
+     * ONNX Runtime's CPU provider has no bfloat16 kernels, and its own error only names the first node it could not
+     * place. float16 runs on CPU too (ONNX Runtime inserts casts around operators without float16 kernels).
+     *
+     * @param what names the model in the message, e.g. "generator bundle idstream-generator-tiny@0.1.0 role denoiser"
+     */
+    public void requireSupported(ModelPrecision precision, String what) {
+        if (precision == ModelPrecision.BFLOAT16 && device() == ExecutionDevice.CPU) {
+            throw new OnnxException(what + " is bfloat16; ONNX Runtime's CPU provider has no bfloat16 kernels — run it"
+                    + " on a CUDA device or export float16/float32 (models/README.md)");
+        }
+    }
+
     /** Opens a model file; {@code label} names it in errors and logs (e.g. "face/detector"). */
     public OnnxSession open(Path model, String label) {
         if (!Files.isRegularFile(model)) {

@@ -142,4 +142,50 @@ class ModelBundleTest {
         assertThatThrownBy(() -> bundle.model("vae_decoder"))
                 .hasMessage("bundle test@1.0.0 has no role 'vae_decoder'; roles: " + bundle.roles());
     }
+
+    @Test
+    void shouldReadPrecisionWhenDeclaredAndTakeFloat32WhenAbsent() throws IOException {
+        ObjectNode root = manifest();
+        ((ObjectNode) root.path("models").path("large")).put("precision", "float16");
+        ModelBundle bundle = save(root);
+
+        assertThat(bundle.model("small").precision()).isEqualTo(ModelPrecision.FLOAT32);
+        assertThat(bundle.model("large").precision()).isEqualTo(ModelPrecision.FLOAT16);
+    }
+
+    @Test
+    void shouldNameFieldAndKnownValuesWhenPrecisionIsUnknown() throws IOException {
+        ObjectNode root = manifest();
+        ((ObjectNode) root.path("models").path("small")).put("precision", "fp16");
+        ((ObjectNode) root.path("models").path("large")).put("precision", 16);
+
+        assertThatThrownBy(() -> save(root))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("role small: \"precision\" is \"fp16\"; it must be one of float32, float16, bfloat16 (absent means float32)")
+                .hasMessageContaining("role large: \"precision\" is 16; it must be one of");
+    }
+
+    /** ONNX Runtime's CPU provider has no bfloat16 Add; its own error names a node, ours says what to do. */
+    @Test
+    void shouldRefuseBfloat16RoleBeforeOnnxRuntimeWhenRuntimeIsOnCpu() throws IOException {
+        TestModels.doubling(dir.resolve("bf16.onnx"), ai.onnx.proto.OnnxMl.TensorProto.DataType.BFLOAT16_VALUE, 4);
+        ObjectNode root = manifest();
+        ObjectNode bf = ((ObjectNode) root.path("models")).putObject("denoiser").put("file", "bf16.onnx")
+                .put("sha256", ModelBundle.sha256(dir.resolve("bf16.onnx")));
+        bf.putArray("inputs").addObject().put("name", "x").put("dtype", "bfloat16").putArray("shape").add(1).add(4);
+        bf.putArray("outputs").addObject().put("name", "y").put("dtype", "bfloat16").putArray("shape").add(1).add(4);
+        ModelBundle undeclared = save(root);
+
+        assertThatThrownBy(() -> undeclared.open(RUNTIME, "denoiser"))
+                .as("without the precision field ONNX Runtime is asked, and fails on the graph")
+                .isInstanceOf(OnnxException.class).hasMessageContaining("Could not find an implementation for Add");
+
+        bf.put("precision", "bfloat16");
+        ModelBundle declared = save(root);
+
+        assertThatThrownBy(() -> declared.open(RUNTIME, "denoiser"))
+                .isInstanceOf(OnnxException.class)
+                .hasMessage("generator bundle test@1.0.0 role denoiser is bfloat16; ONNX Runtime's CPU provider has no"
+                        + " bfloat16 kernels — run it on a CUDA device or export float16/float32 (models/README.md)");
+    }
 }

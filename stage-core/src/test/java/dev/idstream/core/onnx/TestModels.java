@@ -62,6 +62,28 @@ final class TestModels {
         return file;
     }
 
+    /** y = Identity(x), x and y [1, n] of {@code elemType}: shows exactly what a session was fed. */
+    static Path identity(Path file, int elemType, int n) throws IOException {
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("identity")
+                .addInput(value("x", elemType, 1, n))
+                .addOutput(value("y", elemType, 1, n))
+                .addNode(node("Identity", "y", "x"))
+                .build();
+        write(file, graph);
+        return file;
+    }
+
+    /** y = x + x, x and y [1, n] of {@code elemType}: an arithmetic operator in that precision. */
+    static Path doubling(Path file, int elemType, int n) throws IOException {
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("doubling")
+                .addInput(value("x", elemType, 1, n))
+                .addOutput(value("y", elemType, 1, n))
+                .addNode(node("Add", "y", "x", "x"))
+                .build();
+        write(file, graph);
+        return file;
+    }
+
     private static void write(Path file, OnnxMl.GraphProto graph) throws IOException {
         OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("idstream-test")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))

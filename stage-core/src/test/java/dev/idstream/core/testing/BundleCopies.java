@@ -1,0 +1,38 @@
+package dev.idstream.core.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Copies of a real bundle with an edited manifest, for tests of what a stage does with a bundle it cannot serve. */
+public final class BundleCopies {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BundleCopies() {
+    }
+
+    /** Copies the bundle folder {@code source} into {@code target}, its manifest declaring {@code precision} for {@code role}. */
+    public static Path withPrecision(Path source, Path target, String role, String precision) throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        ObjectNode root = (ObjectNode) JSON.readTree(target.resolve("bundle.json").toFile());
+        if (!(root.path("models").path(role) instanceof ObjectNode model)) {
+            throw new IllegalArgumentException("bundle " + source + " has no role " + role);
+        }
+        model.put("precision", precision);
+        JSON.writeValue(target.resolve("bundle.json").toFile(), root);
+        return target;
+    }
+}
