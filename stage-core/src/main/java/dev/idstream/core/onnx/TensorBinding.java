@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import dev.idstream.core.tensor.HalfFloats;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -15,8 +14,7 @@ import java.util.Map;
 
 /**
  * Reusable native tensors over direct buffers for one session at fixed shapes: fill the input
- * buffers, call {@link #run()}, read the output buffers. The buffers hold the graph's dtypes; {@link #putFloats} and
- * {@link #getFloats} convert from and to float32 for float tensors of any precision. Nothing is allocated per run, which is
+ * buffers, call {@link #run()}, read the output buffers, in the graph's dtypes. Nothing is allocated per run, which is
  * what Java offers in place of IOBinding. Not thread-safe: one binding per worker thread.
  */
 public final class TensorBinding implements AutoCloseable {
@@ -87,49 +85,6 @@ public final class TensorBinding implements AutoCloseable {
             throw new IllegalArgumentException(session.label() + ": " + name + " is " + dtype + ", not float16/bfloat16");
         }
         return bytes(name).asShortBuffer();
-    }
-
-    /**
-     * Writes float values into a bound float tensor of any float dtype (float32, float16, bfloat16), rounding to
-     * nearest even where it is narrower: the dtype-agnostic way to fill an input, like {@link OnnxSession#run}'s.
-     */
-    public void putFloats(String name, float[] values) {
-        String dtype = spec(name).dtype();
-        requireCount(name, values.length);
-        switch (dtype) {
-            case "float32" -> bytes(name).asFloatBuffer().put(values);
-            case "float16", "bfloat16" -> {
-                ShortBuffer out = bytes(name).asShortBuffer();
-                for (float v : values) {
-                    out.put(dtype.equals("float16") ? HalfFloats.toF16(v) : HalfFloats.toBF16(v));
-                }
-            }
-            default -> throw new IllegalArgumentException(session.label() + ": " + name + " is " + dtype + ", not a float tensor");
-        }
-    }
-
-    /** The values of a bound float tensor of any float dtype, widened exactly to float32. */
-    public float[] getFloats(String name) {
-        String dtype = spec(name).dtype();
-        float[] out = new float[Math.toIntExact(spec(name).elementCount())];
-        switch (dtype) {
-            case "float32" -> bytes(name).asFloatBuffer().get(out);
-            case "float16", "bfloat16" -> {
-                ShortBuffer in = bytes(name).asShortBuffer();
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = dtype.equals("float16") ? HalfFloats.fromF16(in.get(i)) : HalfFloats.fromBF16(in.get(i));
-                }
-            }
-            default -> throw new IllegalArgumentException(session.label() + ": " + name + " is " + dtype + ", not a float tensor");
-        }
-        return out;
-    }
-
-    private void requireCount(String name, int count) {
-        if (count != spec(name).elementCount()) {
-            throw new IllegalArgumentException(session.label() + ": " + name + " is " + spec(name) + " (" + spec(name).elementCount()
-                    + " values), given " + count);
-        }
     }
 
     private void requireDtype(String name, String dtype) {

@@ -84,21 +84,4 @@ class OnnxSessionPrecisionTest {
             assertThat(y.toFloatArray()).containsExactly(0.5f, -6f, 2000f);
         }
     }
-
-    @Test
-    void shouldConvertFloatsWhenBindingHalfPrecisionTensors() throws IOException {
-        for (var type : Map.of(DataType.FLOAT16_VALUE, Tensor.DType.F16, DataType.BFLOAT16_VALUE, Tensor.DType.BF16).entrySet()) {
-            Path model = TestModels.identity(dir.resolve(type.getValue() + ".onnx"), type.getKey(), 6);
-            try (OnnxSession session = RUNTIME.open(model, "bound-" + type.getValue());
-                 TensorBinding binding = session.bind(Map.of())) {
-                binding.putFloats("x", VALUES);
-                binding.run();
-
-                float[] expected = Tensor.ofFloats(new long[] {6}, VALUES, type.getValue()).toFloatArray();
-                assertThat(binding.getFloats("y")).containsExactly(expected);
-                assertThatThrownBy(() -> binding.putFloats("x", new float[5]))
-                        .hasMessageContaining("x is x:" + OnnxTensors.dtypeName(type.getValue()) + "[1, 6] (6 values), given 5");
-            }
-        }
-    }
 }
