@@ -1,27 +1,17 @@
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
 import torch
 
 from conftest import BUNDLE
+from ort_golden import golden_check as _golden_check
 from fantasyid import safetensors_io
 from fantasyid.export import export_bundle, exported_module
 from fantasyid.model import ROLES
 from fantasyid.vae import ChunkedVAEDecoder, cache_names
-
-M2 = os.path.expanduser(os.environ.get("IDSTREAM_M2", "~/.m2/repository"))
-ORT_JARS = [
-    "com/microsoft/onnxruntime/onnxruntime_gpu/1.24.3/onnxruntime_gpu-1.24.3.jar",
-    "com/fasterxml/jackson/core/jackson-databind/2.20.1/jackson-databind-2.20.1.jar",
-    "com/fasterxml/jackson/core/jackson-core/2.20.1/jackson-core-2.20.1.jar",
-    "com/fasterxml/jackson/core/jackson-annotations/2.20/jackson-annotations-2.20.jar",
-]
-GOLDEN_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ort", "GoldenCheck.java")
 
 
 def _sha256(path):
@@ -103,23 +93,6 @@ def test_should_reproduce_golden_outputs_in_pytorch(tiny_roles, bundle):
         np.testing.assert_allclose(out, tensors[f"output.{model['outputs'][0]['name']}"], rtol=0, atol=1e-4,
                                    err_msg=role)
         assert meta["role"] == role
-
-
-def _classpath():
-    jars = [os.path.join(M2, j) for j in ORT_JARS]
-    if shutil.which("java") is None or not all(os.path.exists(j) for j in jars):
-        pytest.skip("needs java and the pinned onnxruntime + jackson jars in ~/.m2 (IDSTREAM_M2)")
-    return os.pathsep.join(jars)
-
-
-def _golden_check(pairs, tolerance=1e-4, outputs_per_pair=1):
-    args = ["java", "-cp", _classpath(), GOLDEN_CHECK, str(tolerance)] + [p for pair in pairs for p in pair]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=300)
-    report = result.stdout + result.stderr
-    assert result.returncode == 0, report
-    diffs = [float(line.split()[-1]) for line in result.stdout.splitlines() if line.startswith("max_abs_diff")]
-    assert len(diffs) == len(pairs) * outputs_per_pair and max(diffs) <= tolerance, report
-    return report
 
 
 def test_should_match_pytorch_within_1e_4_in_onnx_runtime(bundle):
