@@ -47,6 +47,11 @@ final class BenchCommand implements Callable<Integer> {
             + "missing) or both (the two exports of the same model in one run, their outputs compared).")
     String attention;
 
+    @Option(names = "--latent", split = ",", paramLabel = "F,H,W", description = "generator: time the denoiser on seeded "
+            + "latents of this latent grid (frames, height, width) instead of the golden ones, e.g. 13,60,90 for a full-size "
+            + "bundle traced at a small grid (export.py --denoiser-latent); skips the PyTorch comparison.")
+    int[] latent;
+
     @Option(names = "--bundle", description = "generator: time this bundle folder's denoiser instead of --config's "
             + "(e.g. a full-shaped export on a CUDA machine; denoiser step only).")
     Path bundle;
@@ -87,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("generator".equals(name)) {
             Logging.quiet();
-            GeneratorBenchmark.run(config, attention, bundle, device, spinning, threads, runs == null ? 20 : runs, generationRequests,
+            GeneratorBenchmark.run(config, attention, bundle, latent, device, spinning, threads, runs == null ? 20 : runs, generationRequests,
                     image, System.out);
             return 0;
         }

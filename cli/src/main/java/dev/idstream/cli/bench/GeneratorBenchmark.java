@@ -48,8 +48,12 @@ public final class GeneratorBenchmark {
     private GeneratorBenchmark() {
     }
 
-    public static void run(String config, String attention, Path bundleFolder, String device, boolean spinning, int threads,
-                           int runs, int requests, Path portrait, PrintStream out) throws Exception {
+    public static void run(String config, String attention, Path bundleFolder, int[] latentGrid, String device, boolean spinning,
+                           int threads, int runs, int requests, Path portrait, PrintStream out) throws Exception {
+        if (latentGrid != null && (latentGrid.length != 3 || Arrays.stream(latentGrid).anyMatch(v -> v < 1))) {
+            throw new IllegalArgumentException("--latent needs three positive sizes F,H,W (latent frames, height, width), got "
+                    + Arrays.toString(latentGrid));
+        }
         Path tiny = GeneratorBundle.defaultLocation();
         Path models = tiny.toAbsolutePath().getParent();
         List<String> kinds = switch (attention) {
@@ -88,12 +92,16 @@ public final class GeneratorBenchmark {
             }
             out.printf("ONNX Runtime %s, %d intra-op threads, 1 inter-op, optimization ALL, spin-waiting %s; load average %s%n",
                     cuda ? "CUDA" : "CPU", threads, spinning ? "on" : "off", BenchSupport.loadAverage());
-            List<Step> steps = denoiserSteps(bundles, kinds, runs, out);
+            List<Step> steps = denoiserSteps(bundles, kinds, latentGrid, runs, out);
             if (steps.size() == 2) {
                 out.printf("outputs, plain vs fused attention (ONNX Runtime): max |diff| %.2e%n",
                         maxDiff(steps.get(0).output(), steps.get(1).output()));
             }
-            torchComparison(bundles.get(0), cuda ? null : new TorchDenoiserStep(models), threads, runs, steps, out);
+            if (latentGrid != null) {
+                out.println("PyTorch comparison skipped: --latent replaces the golden latents PyTorch is run on");
+            } else {
+                torchComparison(bundles.get(0), cuda ? null : new TorchDenoiserStep(models), threads, runs, steps, out);
+            }
             if (bundleFolder == null && "tiny".equals(config) && kinds.equals(List.of("plain")) && !cuda && requests > 0) {
                 requests(bundles.get(0), requests, portrait, out);
             }
@@ -105,14 +113,18 @@ public final class GeneratorBenchmark {
     }
 
     /** Times each bundle's denoiser on its golden inputs, one run of each in turn. */
-    private static List<Step> denoiserSteps(List<GeneratorBundle> bundles, List<String> kinds, int runs, PrintStream out)
-            throws Exception {
+    private static List<Step> denoiserSteps(List<GeneratorBundle> bundles, List<String> kinds, int[] latentGrid, int runs,
+                                            PrintStream out) throws Exception {
         List<Map<String, Tensor>> feeds = new ArrayList<>();
         List<OnnxSession> sessions = new ArrayList<>();
         List<Tensor> outputs = new ArrayList<>();
         List<Step> steps = new ArrayList<>();
         for (GeneratorBundle bundle : bundles) {
-            feeds.add(goldenInputs(bundle));
+            Map<String, Tensor> golden = goldenInputs(bundle);
+            if (latentGrid != null) {
+                golden.put("latents", seededLatents(golden.get("latents").shape(), latentGrid));
+            }
+            feeds.add(golden);
             sessions.add(bundle.session(Role.DENOISER));
         }
         for (int b = 0; b < bundles.size(); b++) {
@@ -132,8 +144,9 @@ public final class GeneratorBenchmark {
         }
         for (int b = 0; b < bundles.size(); b++) {
             steps.add(new Step(kinds.get(b), ms[b], outputs.get(b)));
-            out.printf("denoiser step, %s attention (golden inputs, latents %s), ONNX Runtime from Java: p50 %.1f ms, p90 %.1f ms, "
-                    + "min %.1f ms over %d runs (load average %s)%n", kinds.get(b), Arrays.toString(feeds.get(b).get("latents").shape()),
+            out.printf("denoiser step, %s attention (%s, latents %s), ONNX Runtime from Java: p50 %.1f ms, p90 %.1f ms, "
+                    + "min %.1f ms over %d runs (load average %s)%n", kinds.get(b), latentGrid == null ? "golden inputs" : "seeded latents",
+                    Arrays.toString(feeds.get(b).get("latents").shape()),
                     percentile(ms[b], 50), percentile(ms[b], 90), percentile(ms[b], 0), runs, BenchSupport.loadAverage());
         }
         if (bundles.size() == 2) {
@@ -141,6 +154,17 @@ public final class GeneratorBenchmark {
                     percentile(ms[0], 0) / percentile(ms[1], 0));
         }
         return steps;
+    }
+
+    /** Gaussian latents (seed 0) of the golden batch and channels on another latent grid: the size a bundle traced small runs at. */
+    private static Tensor seededLatents(long[] golden, int[] grid) {
+        long[] shape = {golden[0], grid[0], golden[2], grid[1], grid[2]};
+        float[] values = new float[Math.toIntExact(Tensor.elementCount(shape))];
+        java.util.Random random = new java.util.Random(0);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return Tensor.ofFloats(shape, values);
     }
 
     private static Map<String, Tensor> goldenInputs(GeneratorBundle bundle) throws Exception {
