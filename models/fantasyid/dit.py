@@ -17,7 +17,7 @@ from torch.nn import functional as F
 
 from .config import DiTConfig
 from .injection import DecoupledIdKeysValues, IdResampler, LayerFeatureAdapter, LayerIdAttention
-from .layers import attention, merge_heads, split_heads, timestep_embedding
+from .layers import attention, merge_heads, multi_head_attention, split_heads, timestep_embedding
 
 
 class Rope3D(nn.Module):
@@ -67,6 +67,7 @@ class JointAttention(nn.Module):
     def __init__(self, config: DiTConfig, decoupled_id_dim=None):
         super().__init__()
         dim, self.heads = config.width, config.heads
+        self.attention_kind = "plain"  # layers.ATTENTION_KINDS
         self.to_q = nn.Linear(dim, dim)
         self.to_k = nn.Linear(dim, dim)
         self.to_v = nn.Linear(dim, dim)
@@ -82,15 +83,28 @@ class JointAttention(nn.Module):
         x = torch.cat([text, video], dim=1)
         q = self.norm_q(split_heads(self.to_q(x), self.heads))
         k = self.norm_k(split_heads(self.to_k(x), self.heads))
-        v = split_heads(self.to_v(x), self.heads)
+        v_packed = self.to_v(x)
+        v = split_heads(v_packed, self.heads)
         q = torch.cat([q[:, :, :n_text], apply_rope(q[:, :, n_text:], cos, sin)], dim=2)
         k = torch.cat([k[:, :, :n_text], apply_rope(k[:, :, n_text:], cos, sin)], dim=2)
+        if self.attention_kind == "fused":
+            return self._fused(merge_heads(q), merge_heads(k), v_packed, n_text, id_tokens)
         out = attention(q, k, v)
         text_out, video_out = out[:, :, :n_text], out[:, :, n_text:]
         if self.id_kv is not None:  # ID-Animator: Z = Attn(Q, Kt, Vt) + scale * Attn(Q, Ki, Vi)
             k_id, v_id = self.id_kv(id_tokens)
             video_out = video_out + self.decoupled_scale * attention(q[:, :, n_text:], k_id, v_id)
         return self.to_out(merge_heads(video_out)), self.to_out(merge_heads(text_out))
+
+    def _fused(self, q, k, v, n_text, id_tokens):
+        """The same attention on [B, L, H*D] (q, k after norm and RoPE), text and video joint in one fused op."""
+        out = multi_head_attention(q, k, v, self.heads)
+        text_out, video_out = out[:, :n_text], out[:, n_text:]
+        if self.id_kv is not None:
+            k_id, v_id = self.id_kv(id_tokens)
+            video_out = video_out + self.decoupled_scale * multi_head_attention(
+                q[:, n_text:], merge_heads(k_id), merge_heads(v_id), self.heads)
+        return self.to_out(video_out), self.to_out(text_out)
 
 
 class FeedForward(nn.Sequential):

@@ -10,12 +10,28 @@ a fixed seed: the result is UNTRAINED and proves plumbing, shapes and speed only
 
 --precision float16|bfloat16 converts each float32 graph (precision.py) and records the precision and the graphs'
 real input/output dtypes in bundle.json; the golden vectors stay float32 (inputs, and PyTorch's float32 outputs).
+
+Options for timing larger denoisers (the defaults leave the committed tiny bundle byte-identical):
+  --attention fused        the DiT's joint attention and ID cross-attention as com.microsoft::MultiHeadAttention
+                           (ONNX Runtime's fused contrib op) instead of MatMul-Softmax-MatMul;
+  --dit-layers N           the DiT with N blocks instead of the config's (written into config.json);
+  --no-learned-positions   drop the learned position table (CogVideoX-5B-I2V's), which fixes the latent grid;
+  --denoiser-latent F H W  trace the denoiser (and write its golden vectors) at this latent grid instead of the
+                           default request's, so tracing a full-width DiT never computes full-size activations;
+                           the graph's latent axes are dynamic, so it runs at the full grid all the same.
+  /usr/bin/python3 models/fantasyid/export.py --config full --roles denoiser --attention fused --dit-layers 4 \
+      --no-learned-positions --denoiser-latent 2 4 6 --out /tmp/full-4-layers
+A graph over 2 GB is written by torch with ONNX external data; export.py gathers it into one
+<role>.onnx.data next to <role>.onnx and lists it (with its sha256) under the model's `externalData`.
 """
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 
 import torch
 
@@ -25,6 +41,7 @@ if __package__ in (None, ""):  # run as a script: make the package importable
 
 from fantasyid import config as configs  # noqa: E402
 from fantasyid import precision as precisions  # noqa: E402
+from fantasyid.layers import ATTENTION_KINDS, set_attention  # noqa: E402
 from fantasyid import safetensors_io  # noqa: E402
 from fantasyid.mesh import MeshHierarchy  # noqa: E402
 from fantasyid.model import ROLES, build_roles  # noqa: E402
@@ -154,16 +171,57 @@ def exported_module(roles, role):
     return ChunkedVAEDecoder(roles[role]) if role == "vae_decoder" else roles[role]
 
 
-def export_role(module, spec, path, role, precision="float32"):
+def export_role(module, spec, path, role, precision="float32", custom_opsets=None):
+    """Writes the graph to `path`, converted to `precision`; returns the name of its external-data file (next to
+    it), or None."""
     names = list(spec.inputs)
-    with torch.no_grad():
-        torch.onnx.export(module, tuple(spec.inputs[n] for n in names), path, input_names=names,
-                          output_names=spec.outputs, dynamic_axes=spec.dynamic, opset_version=OPSET,
-                          do_constant_folding=True)
+    data = path + ".data"
+    if os.path.exists(data):  # left from an earlier export into the same folder
+        os.remove(data)
+    # a temporary folder of its own: torch writes a > 2 GB graph with one external file per initializer beside it
+    staging = tempfile.mkdtemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".export-")
+    try:
+        staged = os.path.join(staging, os.path.basename(path))
+        with torch.no_grad():
+            torch.onnx.export(module, tuple(spec.inputs[n] for n in names), staged, input_names=names,
+                              output_names=spec.outputs, dynamic_axes=spec.dynamic, opset_version=OPSET,
+                              do_constant_folding=True, custom_opsets=custom_opsets)
+        if os.listdir(staging) == [os.path.basename(path)]:
+            os.replace(staged, path)
+            external = None
+        else:
+            external = gather_external_data(staged, path)
+    finally:
+        shutil.rmtree(staging)
     if precision != "float32":
-        import onnx
-        converted = precisions.convert(onnx.load(path), precision, FLOAT32_INPUTS.get(role, ()))
+        external = convert_precision(path, precision, FLOAT32_INPUTS.get(role, ()), external)
+    return external
+
+
+def convert_precision(path, precision, keep_float32_inputs, external):
+    """Rewrites the graph at `path` in `precision` (precision.py), keeping its external-data layout."""
+    import onnx
+
+    converted = precisions.convert(onnx.load(path), precision, keep_float32_inputs)
+    if external is None:
         onnx.save(converted, path)
+        return None
+    os.remove(os.path.join(os.path.dirname(path), external))
+    onnx.save_model(converted, path, save_as_external_data=True, all_tensors_to_one_file=True, location=external,
+                    size_threshold=1024)
+    return external
+
+
+def gather_external_data(staged, path):
+    """Rewrites a graph whose initializers lie in many external files (torch's layout) with all of them in one
+    `<path>.data` (a bundle lists every file it holds, and ONNX Runtime resolves either layout by path)."""
+    import onnx  # only here: Debian's python3-onnx is needed for graphs over 2 GB alone
+
+    model = onnx.load(staged)  # reads the external files from the staging folder
+    location = os.path.basename(path) + ".data"
+    onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True, location=location,
+                    size_threshold=1024)
+    return location
 
 
 def graph_dtypes(path):
@@ -180,8 +238,11 @@ def tensor_info(name, tensor, dynamic, dtypes=None):
 
 
 def sha256_of(path):
+    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+        for block in iter(lambda: f.read(1 << 24), b""):  # external data can be tens of GB
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def load_hierarchy(config, mesh_path):
@@ -195,6 +256,9 @@ def load_hierarchy(config, mesh_path):
 
 
 def bundle_config(config, hierarchy):
+    # without the id_encoder no hierarchy is loaded (e.g. a full-size denoiser alone): the levels come from the config
+    mesh = ({"name": config.vertex.mesh_name, "levels": hierarchy.sizes, **hierarchy.metadata} if hierarchy is not None
+            else {"name": config.vertex.mesh_name, "levels": list(config.vertex.mesh_levels)})
     d = config.defaults
     latent = config.latent_shape(d.frames, d.height, d.width)
     return {
@@ -209,7 +273,7 @@ def bundle_config(config, hierarchy):
         "idTokens": {"shape": [config.num_id_tokens, config.id_dim], "faceTokens": config.abstractor.num_queries,
                      "vertexTokens": config.num_vertex_tokens},
         "textHiddenStates": {"shape": [config.tokenizer.max_length, config.text_encoder.width]},
-        "mesh": {"name": config.vertex.mesh_name, "levels": hierarchy.sizes, **hierarchy.metadata},
+        "mesh": mesh,
         "injection": config.to_dict()["dit"]["injection"],
         "predictionType": config.dit.prediction_type,
     }
@@ -222,27 +286,72 @@ def load_weights(roles, path):
     by_role = {}
     for key, value in tensors.items():
         role, _, name = key.partition(".")
-        if role not in roles:
+        if role not in ROLES:
             raise SystemExit(f"{path}: tensor {key!r} names no role; roles are {', '.join(ROLES)}")
-        by_role.setdefault(role, {})[name] = torch.from_numpy(value.copy())
+        if role in roles:  # roles that are not exported are not built
+            by_role.setdefault(role, {})[name] = torch.from_numpy(value.copy())
     for role, state in by_role.items():
         roles[role].load_state_dict(state, strict=True)
     return sorted(by_role)
 
 
-def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weights=None, precision="float32"):
+def with_dit_overrides(config, layers=None, learned_positions=None):
+    """`config` with another DiT block count and/or without learned positions (timing exports)."""
+    changes = {}
+    if layers is not None:
+        if layers < 1:
+            raise SystemExit(f"--dit-layers must be at least 1, got {layers}")
+        changes["num_layers"] = layers
+    if learned_positions is not None:
+        changes["learned_positions"] = learned_positions
+    return config.replace(dit=dataclasses.replace(config.dit, **changes)) if changes else config
+
+
+def denoiser_inputs_at(config, spec, seed, latent):
+    """The denoiser spec with seeded inputs at latent grid (frames, height, width) instead of the request's."""
+    if config.dit.learned_positions:
+        raise SystemExit("--denoiser-latent needs dynamic latent axes, but learned positions fix the latent grid "
+                         f"to {config.dit.sample_latent_frames}x{config.dit.sample_latent_height}x"
+                         f"{config.dit.sample_latent_width}: add --no-learned-positions")
+    frames, height, width = latent
+    p = config.dit.patch_size
+    if min(latent) < 1 or height % p or width % p:
+        raise SystemExit(f"--denoiser-latent {frames} {height} {width}: sizes must be positive and height and width "
+                         f"multiples of the patch size {p}")
+    g = torch.Generator().manual_seed(seed + 54321)
+    channels = config.vae.latent_channels
+    reference = torch.zeros(2, frames, channels, height, width)
+    reference[:, 0] = torch.randn(channels, height, width, generator=g)
+    inputs = dict(spec.inputs)
+    inputs["latents"] = torch.cat([torch.randn(2, frames, channels, height, width, generator=g), reference], dim=2)
+    return RoleSpec(inputs, spec.outputs, spec.dynamic, spec.preprocessing)
+
+
+def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weights=None, precision="float32",
+                  attention="plain", denoiser_latent=None):
     if precision not in PRECISIONS:
         raise SystemExit(f"precision {precision!r} is not one of {', '.join(PRECISIONS)}")
-    hierarchy = load_hierarchy(config, mesh_path)
-    roles = build_roles(config, hierarchy, seed)
+    if attention not in ATTENTION_KINDS:
+        raise SystemExit(f"attention must be one of {ATTENTION_KINDS}, got {attention!r}")
+    needs_mesh = "id_encoder" in roles_to_export or mesh_path or config.vertex.mesh_name == "facemesh468"
+    hierarchy = load_hierarchy(config, mesh_path) if needs_mesh else None
+    roles = build_roles(config, hierarchy, seed, roles_to_export)
     loaded = load_weights(roles, weights) if weights else []
     specs = role_specs(config, seed)
+    if denoiser_latent is not None:
+        specs["denoiser"] = denoiser_inputs_at(config, specs["denoiser"], seed, denoiser_latent)
+    if attention == "fused" and "denoiser" in roles:
+        set_attention(roles["denoiser"], "fused")
+        fused = "com.microsoft::MultiHeadAttention (ONNX Runtime contrib op): joint and ID cross-attention"
+        specs["denoiser"] = RoleSpec(specs["denoiser"].inputs, specs["denoiser"].outputs, specs["denoiser"].dynamic,
+                                     {**specs["denoiser"].preprocessing, "attention": fused})
     os.makedirs(os.path.join(out, "golden"), exist_ok=True)
     models = {}
     for role in roles_to_export:
         spec, module = specs[role], exported_module(roles, role)
         path = os.path.join(out, f"{role}.onnx")
-        export_role(module, spec, path, role, precision)
+        fused_role = attention == "fused" and role == "denoiser"
+        external = export_role(module, spec, path, role, precision, {"com.microsoft": 1} if fused_role else None)
         with torch.no_grad():
             outputs = module(*spec.inputs.values())
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
@@ -262,6 +371,8 @@ def export_bundle(config, seed, out, mesh_path=None, roles_to_export=ROLES, weig
             "outputs": [tensor_info(n, t, spec.dynamic, dtypes) for n, t in zip(spec.outputs, outputs)],
             "preprocessing": spec.preprocessing,
         }
+        if external:
+            models[role]["externalData"] = [{"file": external, "sha256": sha256_of(os.path.join(out, external))}]
     with open(os.path.join(out, "config.json"), "w") as f:
         f.write(config.to_json() + "\n")
     bundle = {
@@ -308,11 +419,21 @@ def main(argv=None):
     parser.add_argument("--precision", choices=PRECISIONS, default="float32",
                         help="dtype of the weights and float inputs/outputs (float16 runs on CPU and CUDA, bfloat16 on "
                              "CUDA only)")
+    parser.add_argument("--attention", choices=ATTENTION_KINDS, default="plain",
+                        help="denoiser attention: plain MatMul-Softmax-MatMul, or fused com.microsoft::MultiHeadAttention")
+    parser.add_argument("--dit-layers", type=int, help="DiT blocks instead of the config's num_layers")
+    parser.add_argument("--no-learned-positions", action="store_true",
+                        help="drop the DiT's learned position table (which fixes the latent grid)")
+    parser.add_argument("--denoiser-latent", type=int, nargs=3, metavar=("F", "H", "W"),
+                        help="latent frames, height, width to trace the denoiser at (needs dynamic latent axes)")
     args = parser.parse_args(argv)
     torch.set_num_threads(min(2, torch.get_num_threads()))
-    bundle = export_bundle(configs.CONFIGS[args.config](), args.seed, args.out, args.mesh, args.roles, args.weights,
-                           args.precision)
-    total = sum(os.path.getsize(os.path.join(args.out, m["file"])) for m in bundle["models"].values())
+    config = with_dit_overrides(configs.CONFIGS[args.config](), args.dit_layers,
+                                False if args.no_learned_positions else None)
+    bundle = export_bundle(config, args.seed, args.out, args.mesh, args.roles, args.weights, args.precision,
+                           args.attention, args.denoiser_latent)
+    total = sum(os.path.getsize(os.path.join(args.out, f["file"])) for m in bundle["models"].values()
+                for f in [m] + m.get("externalData", []))
     print(f"wrote {len(bundle['models'])} ONNX files ({total / 1e6:.2f} MB) and bundle.json to {args.out}")
 
 

@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from .layers import attention, merge_heads, split_heads
+from .layers import attention, merge_heads, multi_head_attention, split_heads
 
 
 class LayerIdAttention(nn.Module):
@@ -13,6 +13,7 @@ class LayerIdAttention(nn.Module):
     def __init__(self, dim, id_dim, heads, head_dim):
         super().__init__()
         self.heads = heads
+        self.attention_kind = "plain"  # layers.ATTENTION_KINDS
         inner = heads * head_dim
         self.norm_id = nn.LayerNorm(id_dim)
         self.norm_hidden = nn.LayerNorm(dim)
@@ -21,8 +22,11 @@ class LayerIdAttention(nn.Module):
         self.to_out = nn.Linear(inner, dim, bias=False)
 
     def forward(self, hidden, id_tokens):
-        q = split_heads(self.to_q(self.norm_hidden(hidden)), self.heads)
+        q_packed = self.to_q(self.norm_hidden(hidden))
+        q = split_heads(q_packed, self.heads)
         k, v = self.to_kv(self.norm_id(id_tokens)).chunk(2, dim=-1)
+        if self.attention_kind == "fused":
+            return self.to_out(multi_head_attention(q_packed, k, v, self.heads))
         out = attention(q, split_heads(k, self.heads), split_heads(v, self.heads))
         return self.to_out(merge_heads(out))
 

@@ -1,5 +1,6 @@
 """Building blocks shared by several parts. Written so that torch.onnx (opset 17) exports them
-with plain ops: manual attention (no fused kernels), reshapes from traced sizes."""
+with plain ops: manual attention (no fused kernels), reshapes from traced sizes. The one exception is
+`multi_head_attention`, which exports as ONNX Runtime's fused contrib op (see ATTENTION_KINDS)."""
 import math
 
 import torch
@@ -23,6 +24,46 @@ def attention(q, k, v):
     scale = 1.0 / math.sqrt(q.shape[-1])
     weights = torch.softmax(torch.matmul(q, k.transpose(-2, -1)) * scale, dim=-1)
     return torch.matmul(weights, v)
+
+
+# How a module's attention is exported: "plain" MatMul-Softmax-MatMul (standard ONNX, materialises the
+# [B, H, Lq, Lk] scores), or "fused": one com.microsoft::MultiHeadAttention node, which ONNX Runtime runs with
+# flash / memory-efficient kernels (CUDA, fp16) or its tiled CPU kernel, never holding the whole score tensor.
+ATTENTION_KINDS = ("plain", "fused")
+
+
+class _MultiHeadAttention(torch.autograd.Function):
+    """PyTorch computes the plain math; torch.onnx writes the Function as one MultiHeadAttention node."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, heads, scale):
+        weights = torch.softmax(torch.matmul(split_heads(q, heads), split_heads(k, heads).transpose(-2, -1)) * scale,
+                                dim=-1)
+        return merge_heads(torch.matmul(weights, split_heads(v, heads)))
+
+    @staticmethod
+    def symbolic(g, q, k, v, heads, scale):
+        # ORT contract (ContribOperators.md): query [B, S, N*H], key [B, L, N*H], value [B, L, N*Hv] -> [B, S, N*Hv];
+        # num_heads required; scale defaults to 1/sqrt(H), written out so no reader has to know the default
+        out = g.op("com.microsoft::MultiHeadAttention", q, k, v, num_heads_i=heads, scale_f=scale)
+        out.setType(q.type())
+        return out
+
+
+def multi_head_attention(q, k, v, heads):
+    """Scaled dot-product attention on [B, L, H*D] tensors (heads packed in the last axis) -> [B, Lq, H*D];
+    exported as com.microsoft::MultiHeadAttention (opset domain com.microsoft, version 1)."""
+    return _MultiHeadAttention.apply(q, k, v, heads, 1.0 / math.sqrt(q.shape[-1] // heads))
+
+
+def set_attention(module, kind):
+    """Selects the attention export of every submodule that offers both (attribute `attention_kind`)."""
+    if kind not in ATTENTION_KINDS:
+        raise ValueError(f"attention must be one of {ATTENTION_KINDS}, got {kind!r}")
+    for m in module.modules():
+        if hasattr(m, "attention_kind"):
+            m.attention_kind = kind
+    return module
 
 
 class SelfAttention(nn.Module):

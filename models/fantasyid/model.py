@@ -13,9 +13,10 @@ from .vae import VAEDecoder, VAEEncoder
 ROLES = ("image_encoder", "id_encoder", "text_encoder", "denoiser", "vae_encoder", "vae_decoder")
 
 
-def build_roles(config: FantasyIDConfig, hierarchy: MeshHierarchy, seed: int = 0) -> nn.ModuleDict:
-    """Every role with weights drawn from torch's default initialisation after manual_seed(seed),
-    in the fixed order of ROLES (so one role's weights do not depend on which others exist)."""
+def build_roles(config: FantasyIDConfig, hierarchy: MeshHierarchy, seed: int = 0, roles=ROLES) -> nn.ModuleDict:
+    """The given roles (default: all) with weights drawn from torch's default initialisation after
+    manual_seed(seed * 1000 + index in ROLES), so one role's weights do not depend on which others exist
+    (a full-size denoiser can be built without the 4.7 B-parameter text encoder beside it)."""
     factories = {
         "image_encoder": lambda: ImageEncoder(config.image_encoder),
         "id_encoder": lambda: IdEncoder(config, hierarchy),
@@ -24,8 +25,9 @@ def build_roles(config: FantasyIDConfig, hierarchy: MeshHierarchy, seed: int = 0
         "vae_encoder": lambda: VAEEncoder(config.vae),
         "vae_decoder": lambda: VAEDecoder(config.vae),
     }
-    roles = nn.ModuleDict()
+    built = nn.ModuleDict()
     for index, role in enumerate(ROLES):
-        torch.manual_seed(seed * 1000 + index)
-        roles[role] = factories[role]().eval()
-    return roles
+        if role in roles:
+            torch.manual_seed(seed * 1000 + index)
+            built[role] = factories[role]().eval()
+    return built

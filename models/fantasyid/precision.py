@@ -30,6 +30,9 @@ FLOAT = TensorProto.FLOAT
 TARGETS = {"float16": TensorProto.FLOAT16, "bfloat16": TensorProto.BFLOAT16}
 TYPE_NAMES = {TensorProto.FLOAT: "tensor(float)", TensorProto.FLOAT16: "tensor(float16)",
               TensorProto.BFLOAT16: "tensor(bfloat16)"}
+# ONNX Runtime contrib ops the exports use, with the float types their type parameter T allows (onnx has no schema
+# for them; from ONNX Runtime's ContribOperators.md). Every float input and output of such a node has type T.
+CONTRIB_FLOAT_TYPES = {("com.microsoft", "MultiHeadAttention"): ("tensor(float)", "tensor(float16)")}
 
 
 def convert(model: onnx.ModelProto, dtype: str, keep_float32_inputs=()) -> onnx.ModelProto:
@@ -84,10 +87,11 @@ class _Pass:
                 vi.type.tensor_type.elem_type = self.target
 
     def _visit(self, node):
-        if node.domain not in ("", "ai.onnx") or any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS)
-                                                     for a in node.attribute):
-            raise ValueError(f"node {node.name} ({node.domain}:{node.op_type}): custom domains and subgraphs "
-                             "are not supported")
+        contrib = CONTRIB_FLOAT_TYPES.get((node.domain, node.op_type))
+        if (node.domain not in ("", "ai.onnx") and contrib is None) or any(
+                a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for a in node.attribute):
+            raise ValueError(f"node {node.name} ({node.domain}:{node.op_type}): custom domains (other than "
+                             f"{sorted(CONTRIB_FLOAT_TYPES)}) and subgraphs are not supported")
         if node.op_type == "Constant" or (node.op_type == "Identity" and node.input[0] in self.constants):
             if node.output[0] in self.float_names:
                 self.constants[node.output[0]] = []
@@ -95,9 +99,15 @@ class _Pass:
                     self.aliases[node.output[0]] = node
             self.nodes.append(node)
             return
-        schema = onnx.defs.get_schema(node.op_type, self.opset, node.domain)
+        if contrib is not None:
+            target_allowed = TYPE_NAMES[self.target] in contrib
+            allows_input = allows_output = lambda i: target_allowed
+        else:
+            schema = onnx.defs.get_schema(node.op_type, self.opset, node.domain)
+            allows_input = lambda i: self._allows(schema.inputs, schema, i)  # noqa: E731
+            allows_output = lambda i: self._allows(schema.outputs, schema, i)  # noqa: E731
         floats = [(i, name) for i, name in enumerate(node.input) if name in self.float_names]
-        retypable = {i for i, _ in floats if self._allows(schema.inputs, schema, i)}
+        retypable = {i for i, _ in floats if allows_input(i)}
         is_converted = any(i in retypable and name in self.converted for i, name in floats)
         for i, name in floats:
             wants_target = is_converted and i in retypable
@@ -107,7 +117,7 @@ class _Pass:
                 node.input[i] = self._cast(name, self.target if wants_target else FLOAT, self.nodes)
         if is_converted:
             for i, name in enumerate(node.output):
-                if name in self.float_names and self._allows(schema.outputs, schema, i):
+                if name in self.float_names and allows_output(i):
                     self.converted.add(name)
             if node.op_type == "Cast":
                 to = next(a for a in node.attribute if a.name == "to")

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /** Benchmarks that print numbers (never pass/fail): see README "Performance". */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark: hops (pipeline overhead per stage hop on loopback), "
-        + "generator (generator on CPU, --config tiny|medium: denoiser step vs PyTorch, requests, time outside ONNX Runtime), "
+        + "generator (generator on CPU, --config tiny|medium, --attention plain|fused|both: denoiser step vs PyTorch, requests, "
+        + "time outside ONNX Runtime), "
         + "metrics (metrics-stage frames per second on a real clip), "
         + "batching (denoise throughput of queued same-shape requests, batch 1 vs --batch).")
 final class BenchCommand implements Callable<Integer> {
@@ -40,6 +41,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", defaultValue = "tiny", description = "generator: tiny (the committed bundle) or medium "
             + "(DiT width 512, 8 layers, exported into ~/.cache/idstream/bench when missing; denoiser step only).")
     String config;
+
+    @Option(names = "--attention", defaultValue = "plain", description = "generator: the denoiser export's attention: plain "
+            + "(MatMul-Softmax-MatMul), fused (com.microsoft::MultiHeadAttention, exported into ~/.cache/idstream/bench when "
+            + "missing) or both (the two exports of the same model in one run, their outputs compared).")
+    String attention;
+
+    @Option(names = "--latent", split = ",", paramLabel = "F,H,W", description = "generator: time the denoiser on seeded "
+            + "latents of this latent grid (frames, height, width) instead of the golden ones, e.g. 13,60,90 for a full-size "
+            + "bundle traced at a small grid (export.py --denoiser-latent); skips the PyTorch comparison.")
+    int[] latent;
 
     @Option(names = "--bundle", description = "generator: time this bundle folder's denoiser instead of --config's "
             + "(e.g. a full-shaped export on a CUDA machine; denoiser step only).")
@@ -81,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("generator".equals(name)) {
             Logging.quiet();
-            GeneratorBenchmark.run(config, bundle, device, spinning, threads, runs == null ? 20 : runs, generationRequests,
+            GeneratorBenchmark.run(config, attention, bundle, latent, device, spinning, threads, runs == null ? 20 : runs, generationRequests,
                     image, System.out);
             return 0;
         }

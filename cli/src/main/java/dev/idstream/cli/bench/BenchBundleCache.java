@@ -28,9 +28,12 @@ final class BenchBundleCache {
         return Path.of(System.getProperty("user.home"), ".cache", "idstream", "bench");
     }
 
-    /** The bundle folder of {@code config} with at least the denoiser role, exported (seed 0) if missing. */
-    Path denoiserBundle(String config, java.io.PrintStream out) throws IOException, InterruptedException {
-        Path folder = root.resolve("generator-" + config);
+    /**
+     * The bundle folder of {@code config} with at least the denoiser role, its attention exported {@code attention}
+     * ("plain" or "fused", export.py --attention), exported (seed 0) if missing.
+     */
+    Path denoiserBundle(String config, String attention, java.io.PrintStream out) throws IOException, InterruptedException {
+        Path folder = root.resolve("generator-" + config + ("plain".equals(attention) ? "" : "-" + attention));
         if (Files.isRegularFile(folder.resolve("bundle.json"))) {
             return folder;
         }
@@ -40,10 +43,10 @@ final class BenchBundleCache {
         }
         Files.createDirectories(root);
         Path staging = Files.createTempDirectory(root, "export-" + config + "-");
-        out.printf("exporting the %s denoiser from seeded weights into %s (once) ...%n", config, folder);
+        out.printf("exporting the %s denoiser (%s attention) from seeded weights into %s (once) ...%n", config, attention, folder);
         try {
             BenchSupport.run(new ProcessBuilder(BenchSupport.PYTHON.toString(), exportScript.toString(), "--config", config, "--seed", "0",
-                    "--roles", "denoiser", "--out", staging.toString()), Duration.ofMinutes(10));
+                    "--roles", "denoiser", "--attention", attention, "--out", staging.toString()), Duration.ofMinutes(10));
             // the folder appears complete or not at all (a leftover folder without bundle.json must be removed by hand)
             Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
         } finally {
