@@ -209,6 +209,7 @@ def convert_precision(path, precision, keep_float32_inputs, external):
     os.remove(os.path.join(os.path.dirname(path), external))
     onnx.save_model(converted, path, save_as_external_data=True, all_tensors_to_one_file=True, location=external,
                     size_threshold=1024)
+    onnx.checker.check_model(path, full_check=True)  # by path: reads the external data, so no 2 GB limit
     return external
 
 

@@ -18,7 +18,9 @@ Every float tensor is either *converted* (stored and computed in the target dtyp
 - constants (Constant nodes and initializers of fewer than two dimensions: biases, norm scales, scalars, and
   Identity copies of them) follow their readers: stored in the target dtype when every reader wants it, else kept
   float32 and cast where needed;
-- a float graph output computed in float32 is cast to the target dtype, so float I/O has one dtype.
+- a float graph output computed in float32 is cast to the target dtype, so float I/O has one dtype;
+- ONNX Runtime's com.microsoft::MultiHeadAttention (the fused attention export) follows its contrib schema: type T is
+  float or float16, so it runs in float16 in a float16 graph and in float32 between casts in a bfloat16 one.
 
 bfloat16 is rounded to nearest even. The result is checked with the ONNX checker and strict shape inference.
 """
@@ -28,6 +30,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 FLOAT = TensorProto.FLOAT
 TARGETS = {"float16": TensorProto.FLOAT16, "bfloat16": TensorProto.BFLOAT16}
+PROTOBUF_LIMIT = 2**31  # bytes: a larger ModelProto cannot be serialized (checked, shape-inferred) in memory
 TYPE_NAMES = {TensorProto.FLOAT: "tensor(float)", TensorProto.FLOAT16: "tensor(float16)",
               TensorProto.BFLOAT16: "tensor(bfloat16)"}
 # ONNX Runtime contrib ops the exports use, with the float types their type parameter T allows (onnx has no schema
@@ -45,8 +48,22 @@ def convert(model: onnx.ModelProto, dtype: str, keep_float32_inputs=()) -> onnx.
     result = onnx.ModelProto()
     result.CopyFrom(model)
     _Pass(result, TARGETS[dtype], set(keep_float32_inputs)).run()
-    onnx.checker.check_model(result, full_check=True)
+    if result.ByteSize() < PROTOBUF_LIMIT:
+        onnx.checker.check_model(result, full_check=True)
+    # else the caller checks the file (onnx.checker.check_model(path)) once it is saved with external data
     return result
+
+
+def _without_tensor_data(model):
+    """A copy with every initializer's values dropped (names, dtypes and dims kept): all that shape inference reads,
+    and under protobuf's 2 GB limit however large the weights are."""
+    light = onnx.ModelProto()
+    light.CopyFrom(model)
+    for t in light.graph.initializer:
+        for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data",
+                      "external_data"):
+            t.ClearField(field)
+    return light
 
 
 class _Pass:
@@ -186,7 +203,7 @@ class _Pass:
 
 def _float_tensors(model):
     """Names of every float32 tensor in the graph, from strict shape inference on the original."""
-    inferred = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
+    inferred = onnx.shape_inference.infer_shapes(_without_tensor_data(model), check_type=True, strict_mode=True)
     g = inferred.graph
     names = {t.name for t in g.initializer if t.data_type == FLOAT}
     names |= {vi.name for vi in list(g.input) + list(g.output) + list(g.value_info)

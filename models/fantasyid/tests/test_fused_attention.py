@@ -13,7 +13,7 @@ import torch
 from conftest import BUNDLE
 from fantasyid import safetensors_io
 from fantasyid.dit import Denoiser
-from fantasyid.export import export_bundle, gather_external_data, with_dit_overrides
+from fantasyid.export import convert_precision, export_bundle, gather_external_data, with_dit_overrides
 from fantasyid.layers import set_attention
 from golden_check import golden_check
 
@@ -170,3 +170,19 @@ def test_should_keep_fused_attention_in_float32_between_casts_when_bfloat16(tiny
     export_bundle(tiny, seed=0, out=str(tmp_path), roles_to_export=["denoiser"], attention="fused", precision="bfloat16")
     mha_inputs = _mha_input_types(str(tmp_path / "denoiser.onnx"))
     assert mha_inputs and set(mha_inputs) == {onnx.TensorProto.FLOAT}
+
+
+def test_should_convert_a_graph_with_external_data_to_float16_and_keep_its_layout(fused, tmp_path):
+    """The path a > 2 GB full-width export takes: the float32 graph's weights in <role>.onnx.data, converted in place
+    (shape inference on a data-less copy, the checker run by path), still one external file ONNX Runtime reads."""
+    out = fused[0]
+    path = str(tmp_path / "denoiser.onnx")
+    onnx.save_model(onnx.load(os.path.join(out, "denoiser.onnx")), path, save_as_external_data=True,
+                    all_tensors_to_one_file=True, location="denoiser.onnx.data", size_threshold=1024)
+    float32_data = os.path.getsize(tmp_path / "denoiser.onnx.data")
+
+    assert convert_precision(path, "float16", ("timestep",), "denoiser.onnx.data") == "denoiser.onnx.data"
+
+    assert sorted(os.listdir(tmp_path)) == ["denoiser.onnx", "denoiser.onnx.data"]
+    assert os.path.getsize(tmp_path / "denoiser.onnx.data") < 0.6 * float32_data
+    golden_check([(path, os.path.join(out, "golden", "denoiser.safetensors"))], tolerance=1e-2, relative=True)
