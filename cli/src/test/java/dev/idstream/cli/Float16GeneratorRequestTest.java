@@ -41,10 +41,11 @@ class Float16GeneratorRequestTest {
     void shouldMakeAPlayableVideoWhenTheGeneratorBundleIsFloat16() throws Exception {
         Path portrait = ProjectPaths.sharedData().resolve("portraits/d9.jpg");
         assumeTrue(Files.isRegularFile(portrait), "shared test data is absent: " + portrait);
-        GeneratorBundle fp16 = GeneratorBundle.load(new GeneratorSettings(CommittedBundles.folder("generator-tiny-fp16")),
-                OrtSettings.cpu(2));
         String id = "fp16-request";
-        try (LocalStageContext context = LocalStageContext.start(dir.resolve("s3"));
+        // one bundle shared by the three generation stages, as a deployment running them in one process would
+        try (GeneratorBundle fp16 = GeneratorBundle.load(new GeneratorSettings(CommittedBundles.folder("generator-tiny-fp16")),
+                OrtSettings.cpu(2));
+             LocalStageContext context = LocalStageContext.start(dir.resolve("s3"));
              DetectStage detect = DetectStage.create(FaceSettings.defaults(), OrtSettings.cpu(2));
              FeaturesStage features = new FeaturesStage(fp16, FaceSettings.defaults());
              DenoiseStage denoise = new DenoiseStage(fp16);

@@ -8,7 +8,6 @@ import dev.idstream.core.config.FaceSettings;
 import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.generator.GeneratorBundle.Role;
-import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Tensor;
 import dev.idstream.events.DetectedFace;
@@ -46,19 +45,18 @@ public final class FeaturesStage implements Stage<FaceDetected, TokensFused> {
     private final GeneratorBundle bundle;
     private final SecondReferenceFace secondFaces;
 
-    /** A loaded generator bundle (its roles opened now); the face bundle is loaded on the first identity mix. */
+    /**
+     * A loaded generator bundle (its roles opened now); the face bundle is loaded on the first identity mix and runs on
+     * the generator bundle's runtime (same device and threads).
+     */
     public FeaturesStage(GeneratorBundle bundle, FaceSettings faces) {
-        this(bundle, faces, OrtSettings.defaults());
-    }
-
-    private FeaturesStage(GeneratorBundle bundle, FaceSettings faces, OrtSettings onnx) {
         this.bundle = bundle.open(Role.IMAGE_ENCODER, Role.ID_ENCODER);
-        this.secondFaces = new SecondReferenceFace(() -> FaceBundles.loadOrPrepareDefault(faces.bundle()), OrtRuntime.create(onnx));
+        this.secondFaces = new SecondReferenceFace(() -> FaceBundles.loadOrPrepareDefault(faces.bundle()), bundle.runtime());
     }
 
     /** The stage as deployed: the configured generator bundle (its roles opened now) and face bundle, run with {@code onnx}. */
     public static FeaturesStage create(FaceSettings faces, GeneratorSettings generator, OrtSettings onnx) {
-        return new FeaturesStage(GeneratorBundle.load(generator, onnx), faces, onnx);
+        return new FeaturesStage(GeneratorBundle.load(generator, onnx), faces);
     }
 
     @Override

@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
  * onnx.threads.intra.op, onnx.threads.inter.op   [0 = ONNX Runtime's choice]
  * onnx.threads.spinning                [false] let idle pool threads spin-wait (faster only on an otherwise idle CPU)
  * onnx.optimization                    [all] disabled | basic | extended | all
- * onnx.cuda.option.*                   passed to the CUDA provider verbatim (e.g. onnx.cuda.option.gpu_mem_limit)
+ * onnx.cuda.option.*                   passed to the CUDA provider (e.g. onnx.cuda.option.gpu_mem_limit; '.' reads as '_')
  * detect.multiple.faces                [largest] largest | fail
  * detect.min.face.size                 [32] pixels, shorter side of the face box
  * detect.multiview.faces               [6] K, faces in a multi-view face set (main reference face included), 1..32

@@ -9,7 +9,9 @@ import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +40,7 @@ public final class GeneratorBundle implements AutoCloseable {
     private final ModelBundle bundle;
     private final OrtRuntime runtime;
     private final Map<Role, OnnxSession> sessions = new EnumMap<>(Role.class);
+    private boolean closed;
     private final LatentGeometry geometry;
     private final SchedulerConfig scheduler;
     private final ByteTokenizer tokenizer;
@@ -66,8 +69,8 @@ public final class GeneratorBundle implements AutoCloseable {
                 return dir.resolve(TINY);
             }
         }
-        throw new BundleException(TINY.toString(), java.util.List.of("no generator bundle found: set -D" + LOCATION_PROPERTY
-                + " or " + LOCATION_ENV + ", or run from inside the repository (models/generator-tiny)"));
+        throw new BundleException(TINY.toString(), List.of("no generator bundle found: set models.generator.bundle"
+                + " (IDSTREAM_MODELS_GENERATOR_BUNDLE), or run from inside the repository (models/generator-tiny)"));
     }
 
     public static GeneratorBundle loadDefault(OrtRuntime runtime) {
@@ -83,23 +86,35 @@ public final class GeneratorBundle implements AutoCloseable {
     /**
      * Opens the roles' sessions now, so a stage that cannot serve the bundle (a role missing or tampered, a precision
      * the device cannot run) stops at start-up with the reason instead of failing every request. On failure closes
-     * every session and rethrows.
+     * the sessions this call opened (not those other users of the bundle hold) and rethrows.
      */
-    public GeneratorBundle open(Role... roles) {
+    public synchronized GeneratorBundle open(Role... roles) {
+        List<Role> opened = new ArrayList<>();
         try {
             for (Role role : roles) {
-                session(role);
+                if (!sessions.containsKey(role)) {
+                    session(role);
+                    opened.add(role);
+                }
             }
             return this;
         } catch (RuntimeException e) {
-            close();
+            opened.forEach(role -> sessions.remove(role).close());
             throw e;
         }
     }
 
     /** The role's session, opened on first use and kept open (sessions are thread-safe for run). */
     public synchronized OnnxSession session(Role role) {
+        if (closed) {
+            throw new IllegalStateException("generator bundle " + id() + " is closed");
+        }
         return sessions.computeIfAbsent(role, r -> bundle.open(runtime, r.key));
+    }
+
+    /** The runtime the sessions run on (a stage's other models use it too, so they share its device and threads). */
+    public OrtRuntime runtime() {
+        return runtime;
     }
 
     public ModelBundle bundle() {
@@ -130,6 +145,7 @@ public final class GeneratorBundle implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         sessions.values().forEach(OnnxSession::close);
         sessions.clear();
     }

@@ -128,6 +128,7 @@ public final class ModelBundle {
         ModelPrecision precision = precision(node.path("precision"), what, problems);
         List<TensorSpec> inputs = specs(node.path("inputs"), what + " inputs", problems);
         List<TensorSpec> outputs = specs(node.path("outputs"), what + " outputs", problems);
+        checkPrecisionDeclared(precision, inputs, outputs, what, problems);
         return new BundleModel(role, file, sha, external, precision, inputs, outputs, node.path("preprocessing"), node.path("source"));
     }
 
@@ -143,6 +144,24 @@ public final class ModelBundle {
             return ModelPrecision.FLOAT32;
         }
         return precision;
+    }
+
+    /**
+     * Half-precision I/O without a "precision" field would reach ONNX Runtime unchecked (a bfloat16 graph on CPU then
+     * fails on its first operator with no kernel); the manifest has to say what the graph is.
+     */
+    private static void checkPrecisionDeclared(ModelPrecision precision, List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                               String what, List<String> problems) {
+        if (precision != ModelPrecision.FLOAT32) {
+            return;
+        }
+        List<String> half = java.util.stream.Stream.concat(inputs.stream(), outputs.stream())
+                .filter(s -> s.dtype().equals("float16") || s.dtype().equals("bfloat16"))
+                .map(s -> s.name() + " (" + s.dtype() + ")").toList();
+        if (!half.isEmpty()) {
+            problems.add(what + " declares " + String.join(", ", half) + " but no \"precision\" (absent means float32):"
+                    + " add \"precision\": \"float16\" or \"bfloat16\" as the graph is exported");
+        }
     }
 
     private static List<TensorSpec> specs(JsonNode array, String what, List<String> problems) {

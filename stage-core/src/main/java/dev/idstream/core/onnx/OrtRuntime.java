@@ -25,6 +25,7 @@ public final class OrtRuntime {
     private final OrtSettings settings;
     private final GpuDevices gpus;
     private volatile ExecutionDevice device;
+    private volatile String deviceReason;
 
     public OrtRuntime(OrtSettings settings, GpuDevices gpus) {
         this.env = OrtEnvironment.getEnvironment();
@@ -61,8 +62,9 @@ public final class OrtRuntime {
      */
     public void requireSupported(ModelPrecision precision, String what) {
         if (precision == ModelPrecision.BFLOAT16 && device() == ExecutionDevice.CPU) {
-            throw new OnnxException(what + " is bfloat16; ONNX Runtime's CPU provider has no bfloat16 kernels — run it"
-                    + " on a CUDA device or export float16/float32 (models/README.md)");
+            throw new OnnxException(what + " is bfloat16; ONNX Runtime's CPU provider has no bfloat16 kernels, and this"
+                    + " runtime is on CPU (" + deviceReason + "). Run it on a CUDA device (" + OrtSettings.DEVICE
+                    + "=cuda makes a missing GPU fail at start) or export float16/float32 (models/README.md)");
         }
     }
 
@@ -120,26 +122,32 @@ public final class OrtRuntime {
 
     private ExecutionDevice chooseDevice() {
         if (settings.device() == OrtSettings.Device.CPU) {
-            log.info("ONNX Runtime device: CPU (configured {}=cpu)", OrtSettings.DEVICE);
-            return ExecutionDevice.CPU;
+            return cpu("configured " + OrtSettings.DEVICE + "=cpu");
         }
         if (!gpus.nvidiaPresent()) {
             if (settings.device() == OrtSettings.Device.CUDA) {
                 throw new OnnxException(OrtSettings.DEVICE + "=cuda but no NVIDIA device was found (looked at " + gpus.describe() + ")");
             }
-            log.info("ONNX Runtime device: CPU (no NVIDIA device: {} absent)", gpus.describe());
-            return ExecutionDevice.CPU;
+            return cpu("no NVIDIA device: " + gpus.describe() + " absent");
         }
         try (OrtSession.SessionOptions probe = new OrtSession.SessionOptions()) {
             addCuda(probe);   // the provider list always claims CUDA; only adding it proves it loads
-            log.info("ONNX Runtime device: CUDA device {}", settings.cudaDeviceId());
+            deviceReason = "CUDA device " + settings.cudaDeviceId();
+            log.info("ONNX Runtime device: {}", deviceReason);
             return ExecutionDevice.CUDA;
         } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
             if (settings.device() == OrtSettings.Device.CUDA) {
                 throw new OnnxException(OrtSettings.DEVICE + "=cuda but the CUDA provider failed: " + e.getMessage(), e);
             }
-            log.warn("ONNX Runtime device: CPU (NVIDIA device present but the CUDA provider failed: {})", e.getMessage());
+            deviceReason = "an NVIDIA device is present but the CUDA provider failed: " + e.getMessage();
+            log.warn("ONNX Runtime device: CPU ({})", deviceReason);
             return ExecutionDevice.CPU;
         }
+    }
+
+    private ExecutionDevice cpu(String reason) {
+        deviceReason = reason;
+        log.info("ONNX Runtime device: CPU ({})", reason);
+        return ExecutionDevice.CPU;
     }
 }

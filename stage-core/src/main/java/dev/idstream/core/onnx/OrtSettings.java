@@ -1,8 +1,12 @@
 package dev.idstream.core.onnx;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * How sessions are created: which device, how many threads, how much graph optimization.
@@ -32,6 +36,7 @@ public record OrtSettings(Device device, int cudaDeviceId, int intraOpThreads, i
     public static final String OPTIMIZATION = "onnx.optimization";
     public static final String SPINNING = "onnx.threads.spinning";
     public static final String CUDA_OPTION_PREFIX = "onnx.cuda.option.";
+    private static final List<String> KEYS = List.of(DEVICE, CUDA_DEVICE_ID, INTRA_OP_THREADS, INTER_OP_THREADS, OPTIMIZATION, SPINNING);
 
     public OrtSettings {
         if (device == null || optimization == null) {
@@ -64,63 +69,63 @@ public record OrtSettings(Device device, int cudaDeviceId, int intraOpThreads, i
         return new OrtSettings(device, cudaDeviceId, intraOpThreads, interOpThreads, optimization, cudaOptions, spin);
     }
 
-    /** Reads the {@code onnx.*} keys; absent keys keep their defaults, unknown {@code onnx.*} keys are rejected. */
+    /**
+     * Reads the {@code onnx.*} keys; absent or blank keys keep their defaults, unknown {@code onnx.*} keys are rejected,
+     * and every problem is reported at once. CUDA option names take {@code _} for {@code .} (the environment mapping
+     * turns {@code IDSTREAM_ONNX_CUDA_OPTION_GPU_MEM_LIMIT} into {@code onnx.cuda.option.gpu.mem.limit}; no CUDA
+     * provider option has a dot in its name).
+     */
     public static OrtSettings fromProperties(Map<String, String> properties) {
         OrtSettings d = defaults();
+        List<String> problems = new ArrayList<>();
+        Map<String, String> values = new TreeMap<>();
         Map<String, String> cuda = new TreeMap<>();
-        for (var e : properties.entrySet()) {
-            String key = e.getKey();
-            if (key.startsWith(CUDA_OPTION_PREFIX)) {
-                cuda.put(key.substring(CUDA_OPTION_PREFIX.length()), e.getValue());
-            } else if (key.startsWith("onnx.") && !key.equals(DEVICE) && !key.equals(CUDA_DEVICE_ID)
-                    && !key.equals(INTRA_OP_THREADS) && !key.equals(INTER_OP_THREADS) && !key.equals(OPTIMIZATION)
-                    && !key.equals(SPINNING)) {
-                throw new IllegalArgumentException("unknown setting " + key + "; known: " + DEVICE + ", " + CUDA_DEVICE_ID
-                        + ", " + INTRA_OP_THREADS + ", " + INTER_OP_THREADS + ", " + OPTIMIZATION + ", " + SPINNING + ", "
-                        + CUDA_OPTION_PREFIX + "*");
+        properties.forEach((key, value) -> {
+            if (value == null || value.isBlank()) {
+                return;
             }
+            if (key.startsWith(CUDA_OPTION_PREFIX)) {
+                cuda.put(key.substring(CUDA_OPTION_PREFIX.length()).replace('.', '_'), value.trim());
+            } else if (KEYS.contains(key)) {
+                values.put(key, value.trim());
+            } else if (key.startsWith("onnx.")) {
+                problems.add("unknown setting " + key + "; known: " + String.join(", ", KEYS) + ", " + CUDA_OPTION_PREFIX + "*");
+            }
+        });
+        Device device = parse(values, DEVICE, d.device(), v -> Enum.valueOf(Device.class, v.toUpperCase(Locale.ROOT)),
+                "one of " + Arrays.toString(Device.values()), problems);
+        int cudaDeviceId = parse(values, CUDA_DEVICE_ID, d.cudaDeviceId(), Integer::parseInt, "an integer", problems);
+        int intra = parse(values, INTRA_OP_THREADS, d.intraOpThreads(), Integer::parseInt, "an integer", problems);
+        int inter = parse(values, INTER_OP_THREADS, d.interOpThreads(), Integer::parseInt, "an integer", problems);
+        Optimization optimization = parse(values, OPTIMIZATION, d.optimization(),
+                v -> Enum.valueOf(Optimization.class, v.toUpperCase(Locale.ROOT)), "one of " + Arrays.toString(Optimization.values()),
+                problems);
+        boolean spinning = parse(values, SPINNING, d.spinning(), OrtSettings::parseBoolean, "true or false", problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new OrtSettings(
-                parseEnum(Device.class, properties.get(DEVICE), d.device(), DEVICE),
-                parseInt(properties.get(CUDA_DEVICE_ID), d.cudaDeviceId(), CUDA_DEVICE_ID),
-                parseInt(properties.get(INTRA_OP_THREADS), d.intraOpThreads(), INTRA_OP_THREADS),
-                parseInt(properties.get(INTER_OP_THREADS), d.interOpThreads(), INTER_OP_THREADS),
-                parseEnum(Optimization.class, properties.get(OPTIMIZATION), d.optimization(), OPTIMIZATION),
-                cuda,
-                parseBoolean(properties.get(SPINNING), d.spinning(), SPINNING));
+        return new OrtSettings(device, cudaDeviceId, intra, inter, optimization, cuda, spinning);
     }
 
-    private static int parseInt(String value, int fallback, String key) {
+    private static <T> T parse(Map<String, String> values, String key, T fallback, Function<String, T> parser, String expected,
+                               List<String> problems) {
+        String value = values.get(key);
         if (value == null) {
             return fallback;
         }
         try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + value + "'", e);
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(key + " must be " + expected + ", got '" + value + "'");
+            return fallback;
         }
     }
 
-    private static boolean parseBoolean(String value, boolean fallback, String key) {
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+    private static boolean parseBoolean(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+            default -> throw new IllegalArgumentException(value);
         };
-    }
-
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, E fallback, String key) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
-                    + ", got '" + value + "'", e);
-        }
     }
 }

@@ -67,8 +67,12 @@ class StageConfigLoaderTest {
         REQUIRED.forEach((k, v) -> environment.put("IDSTREAM_" + k.toUpperCase().replace('.', '_'), v));
         environment.put("IDSTREAM_ONNX_THREADS_INTRA_OP", "3");
         environment.put("IDSTREAM_MODELS_GENERATOR_BUNDLE", "/models/g");
+        environment.put("IDSTREAM_ONNX_CUDA_OPTION_GPU_MEM_LIMIT", "20000000000");
+        environment.put("IDSTREAM_ONNX_DEVICE", ""); // compose's ${VAR:-}: blank keeps the default, like every other key
         StageConfig fromEnvironment = StageConfig.load(null, environment);
         assertThat(fromEnvironment.onnx().intraOpThreads()).isEqualTo(3);
+        assertThat(fromEnvironment.onnx().device()).isEqualTo(OrtSettings.Device.AUTO);
+        assertThat(fromEnvironment.onnx().cudaOptions()).containsExactly(java.util.Map.entry("gpu_mem_limit", "20000000000"));
         assertThat(fromEnvironment.generator().bundle()).isEqualTo(Path.of("/models/g"));
     }
 
@@ -76,10 +80,12 @@ class StageConfigLoaderTest {
     void shouldListEveryBadOnnxSettingWithTheOtherProblemsWhenOnnxKeysAreWrong() {
         Map<String, String> values = new HashMap<>(REQUIRED);
         values.put("onnx.device", "tpu");
+        values.put("onnx.threads.intra.op", "many");
         values.put("models.generator.bundel", "/opt/x");
 
         assertThatThrownBy(() -> StageConfigLoader.fromMap(values))
                 .hasMessageContaining("onnx.device must be one of [AUTO, CPU, CUDA], got 'tpu'")
+                .hasMessageContaining("onnx.threads.intra.op must be an integer, got 'many'")
                 .hasMessageContaining("unknown key models.generator.bundel");
 
         values.remove("onnx.device");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.onnx.BundleException;
 import dev.idstream.core.onnx.OrtSettings;
+import dev.idstream.core.testing.CommittedBundles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,7 @@ class GeneratorBundleLoadTest {
 
     @Test
     void shouldLoadTheConfiguredBundleWhenOneIsNamed() {
-        Path fp16 = GeneratorBundle.defaultLocation().resolveSibling("generator-tiny-fp16");
+        Path fp16 = CommittedBundles.folder("generator-tiny-fp16");
         try (GeneratorBundle bundle = GeneratorBundle.load(new GeneratorSettings(fp16), OrtSettings.cpu(1))) {
             assertThat(bundle.bundle().location()).isEqualTo(fp16.toString());
         }

@@ -174,18 +174,17 @@ class ModelBundleTest {
                 .put("sha256", ModelBundle.sha256(dir.resolve("bf16.onnx")));
         bf.putArray("inputs").addObject().put("name", "x").put("dtype", "bfloat16").putArray("shape").add(1).add(4);
         bf.putArray("outputs").addObject().put("name", "y").put("dtype", "bfloat16").putArray("shape").add(1).add(4);
-        ModelBundle undeclared = save(root);
-
-        assertThatThrownBy(() -> undeclared.open(RUNTIME, "denoiser"))
-                .as("without the precision field ONNX Runtime is asked, and fails on the graph")
-                .isInstanceOf(OnnxException.class).hasMessageContaining("Could not find an implementation for Add");
+        assertThatThrownBy(() -> save(root))
+                .as("half-precision I/O without the precision field")
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("role denoiser declares x (bfloat16), y (bfloat16) but no \"precision\"");
 
         bf.put("precision", "bfloat16");
         ModelBundle declared = save(root);
 
         assertThatThrownBy(() -> declared.open(RUNTIME, "denoiser"))
                 .isInstanceOf(OnnxException.class)
-                .hasMessage("generator bundle test@1.0.0 role denoiser is bfloat16; ONNX Runtime's CPU provider has no"
-                        + " bfloat16 kernels — run it on a CUDA device or export float16/float32 (models/README.md)");
+                .hasMessageStartingWith("generator bundle test@1.0.0 role denoiser is bfloat16; ONNX Runtime's CPU provider"
+                        + " has no bfloat16 kernels, and this runtime is on CPU (");
     }
 }
