@@ -36,7 +36,7 @@ final class BenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--runs", description = "generator: timed denoiser steps per runtime (default 20); metrics: timed runs, "
-            + "the first includes warm-up (default 2); batching: rounds (default 3); throughput: bursts per replica count (default 2).")
+            + "the first includes warm-up (default 2); batching: rounds (default 3); throughput: bursts per replica count (default 3).")
     Integer runs;
 
     @Option(names = "--config", defaultValue = "tiny", description = "generator: tiny (the committed bundle) or medium "
@@ -107,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         if ("throughput".equals(name)) {
             Logging.quiet();
             ThroughputBenchmark.run(DataDirs.fresh(dataDir), new ThroughputBenchmark.Settings(replicas, requests == null ? 24 : requests,
-                    runs == null ? 2 : runs, batch, intraOpThreads, image), System.out);
+                    runs == null ? 3 : runs, batch, intraOpThreads, image), System.out);
             return 0;
         }
         if (!"hops".equals(name)) {

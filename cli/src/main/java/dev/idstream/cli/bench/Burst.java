@@ -8,6 +8,7 @@ import dev.idstream.core.serde.ConfluentEventSerde;
 import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.GenerationParams;
 import dev.idstream.events.GenerationRequested;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,8 +39,10 @@ final class Burst implements AutoCloseable {
      *
      * @param stageWork per stage: inputs and step seconds, summed over its instances
      * @param processedByInstance inputs each instance committed (registered name → count)
+     * @param cpuSecondsPerRequest CPU time of this JVM (stages, broker, S3 server, client) over the burst, per request:
+     *     what a request costs, which other jobs on the machine change much less than they change the wall time
      */
-    record Result(int replicas, int requests, double seconds, double p50Seconds, double p90Seconds, String load,
+    record Result(int replicas, int requests, double seconds, double p50Seconds, double p90Seconds, double cpuSecondsPerRequest, String load,
             Map<String, StageCounters> stageWork, Map<String, Integer> processedByInstance) {
 
         double requestsPerSecond() {
@@ -50,9 +53,9 @@ final class Burst implements AutoCloseable {
             StringBuilder stages = new StringBuilder();
             stageWork.forEach((stage, c) -> stages.append(String.format(" %s %.0f ms,", stage,
                     c.processed() == 0 ? 0 : 1000 * c.stepSeconds() / c.processed())));
-            return String.format("%d requests in %.2f s: %.2f requests/s; latency p50 %.2f s, p90 %.2f s; load %s%n"
-                            + "  mean step per input:%s%n  inputs per instance: %s",
-                    requests, seconds, requestsPerSecond(), p50Seconds, p90Seconds, load,
+            return String.format("%d requests in %.2f s: %.2f requests/s; latency p50 %.2f s, p90 %.2f s; %.2f CPU s per request;"
+                            + " load %s%n  mean step per input:%s%n  inputs per instance: %s",
+                    requests, seconds, requestsPerSecond(), p50Seconds, p90Seconds, cpuSecondsPerRequest, load,
                     stages.substring(0, stages.length() - 1), processedByInstance);
         }
     }
@@ -76,7 +79,9 @@ final class Burst implements AutoCloseable {
 
     Result run(int requests, List<String> stages, StageReplicas replicas) throws Exception {
         Map<String, StageCounters> before = scrape(stages, replicas);
+        long cpuBefore = processCpuNanos();
         Timings t = publishAndAwait(requestIds(requests));
+        double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
         Map<String, StageCounters> after = scrape(stages, replicas);
 
         Map<String, StageCounters> stageWork = new LinkedHashMap<>();
@@ -90,7 +95,7 @@ final class Burst implements AutoCloseable {
         double[] latencies = t.latencySeconds();
         Arrays.sort(latencies);
         return new Result(replicas.replicas(), requests, t.seconds(), HopBenchmark.percentile(latencies, 50),
-                HopBenchmark.percentile(latencies, 90), BenchSupport.loadAverage(), stageWork, processedByInstance);
+                HopBenchmark.percentile(latencies, 90), cpuSeconds / requests, BenchSupport.loadAverage(), stageWork, processedByInstance);
     }
 
     /** @param seconds first publish to last completion; latencies are publish to metrics, per request */
@@ -149,6 +154,10 @@ final class Burst implements AutoCloseable {
     /** The producer's default partitioner for a keyed record: murmur2 of the key bytes. */
     static int partitionOf(String requestId) {
         return Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % EmbeddedPipeline.PARTITIONS;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Map<String, StageCounters> scrape(List<String> stages, StageReplicas replicas) throws Exception {
