@@ -49,13 +49,18 @@ final class Burst implements AutoCloseable {
             return requests / seconds;
         }
 
+        /** Cores this JVM had on average during the burst: on a shared machine, the share it got. */
+        double coresUsed() {
+            return cpuSecondsPerRequest * requests / seconds;
+        }
+
         String describe() {
             StringBuilder stages = new StringBuilder();
             stageWork.forEach((stage, c) -> stages.append(String.format(" %s %.0f ms,", stage,
                     c.processed() == 0 ? 0 : 1000 * c.stepSeconds() / c.processed())));
-            return String.format("%d requests in %.2f s: %.2f requests/s; latency p50 %.2f s, p90 %.2f s; %.2f CPU s per request;"
+            return String.format("%d requests in %.2f s: %.2f requests/s; latency p50 %.2f s, p90 %.2f s; %.2f CPU s per request (%.2f cores busy);"
                             + " load %s%n  mean step per input:%s%n  inputs per instance: %s",
-                    requests, seconds, requestsPerSecond(), p50Seconds, p90Seconds, cpuSecondsPerRequest, load,
+                    requests, seconds, requestsPerSecond(), p50Seconds, p90Seconds, cpuSecondsPerRequest, coresUsed(), load,
                     stages.substring(0, stages.length() - 1), processedByInstance);
         }
     }

@@ -84,17 +84,18 @@ public final class ThroughputBenchmark {
 
     private static void printSummary(Map<Integer, List<Burst.Result>> results, PrintStream out) {
         out.println("| replicas per stage | rounds | requests/s median (range) | latency p50 s (range) | latency p90 s (range) "
-                + "| JVM CPU s per request (range) |");
-        out.println("|---|---|---|---|---|---|");
+                + "| JVM CPU s per request (range) | cores busy (range) |");
+        out.println("|---|---|---|---|---|---|---|");
         Map<Integer, Double> medians = new LinkedHashMap<>();
         results.forEach((r, list) -> {
             double[] rate = list.stream().mapToDouble(Burst.Result::requestsPerSecond).toArray();
             double[] p50 = list.stream().mapToDouble(Burst.Result::p50Seconds).toArray();
             double[] p90 = list.stream().mapToDouble(Burst.Result::p90Seconds).toArray();
             double[] cpu = list.stream().mapToDouble(Burst.Result::cpuSecondsPerRequest).toArray();
+            double[] cores = list.stream().mapToDouble(Burst.Result::coresUsed).toArray();
             medians.put(r, BenchSupport.median(rate));
-            out.printf("| %d | %d | %s | %s | %s | %s |%n", r, list.size(), medianAndRange(rate, "%.2f"), medianAndRange(p50, "%.1f"),
-                    medianAndRange(p90, "%.1f"), medianAndRange(cpu, "%.2f"));
+            out.printf("| %d | %d | %s | %s | %s | %s | %s |%n", r, list.size(), medianAndRange(rate, "%.2f"),
+                    medianAndRange(p50, "%.1f"), medianAndRange(p90, "%.1f"), medianAndRange(cpu, "%.2f"), medianAndRange(cores, "%.2f"));
         });
         if (medians.size() > 1) {
             List<Integer> counts = new ArrayList<>(medians.keySet());
