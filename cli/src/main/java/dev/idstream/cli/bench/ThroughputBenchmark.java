@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +65,7 @@ public final class ThroughputBenchmark {
                     // A-B, then B-A: a load trend over the run does not favour whichever goes first.
                     List<Integer> order = new ArrayList<>(s.replicas());
                     if (round % 2 == 0) {
-                        java.util.Collections.reverse(order);
+                        Collections.reverse(order);
                     }
                     for (int r : order) {
                         long switching = System.nanoTime();
@@ -107,8 +109,8 @@ public final class ThroughputBenchmark {
     }
 
     private static String medianAndRange(double[] values, String format) {
-        double min = java.util.Arrays.stream(values).min().orElse(0);
-        double max = java.util.Arrays.stream(values).max().orElse(0);
+        double min = Arrays.stream(values).min().orElse(0);
+        double max = Arrays.stream(values).max().orElse(0);
         return String.format(format + " (" + format + "–" + format + ")", BenchSupport.median(values), min, max);
     }
 }
