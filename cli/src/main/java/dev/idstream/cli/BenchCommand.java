@@ -4,6 +4,7 @@ import dev.idstream.cli.bench.BatchingBenchmark;
 import dev.idstream.cli.bench.GeneratorBenchmark;
 import dev.idstream.cli.bench.HopBenchmark;
 import dev.idstream.cli.bench.MetricsBenchmark;
+import dev.idstream.cli.bench.ThroughputBenchmark;
 import dev.idstream.core.config.FaceSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,14 +17,15 @@ import picocli.CommandLine.Parameters;
         + "generator (generator on CPU, --config tiny|medium, --attention plain|fused|both: denoiser step vs PyTorch, requests, "
         + "time outside ONNX Runtime), "
         + "metrics (metrics-stage frames per second on a real clip), "
-        + "batching (denoise throughput of queued same-shape requests, batch 1 vs --batch).")
+        + "batching (denoise throughput of queued same-shape requests, batch 1 vs --batch), "
+        + "throughput (the embedded pipeline's requests/s and latency with 1 and 2 instances per stage).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "NAME", description = "hops | generator | metrics | batching")
+    @Parameters(paramLabel = "NAME", description = "hops | generator | metrics | batching | throughput")
     String name;
 
-    @Option(names = "--requests", defaultValue = "300")
-    int requests;
+    @Option(names = "--requests", description = "hops: timed hops (default 300); throughput: requests per burst (default 24).")
+    Integer requests;
 
     @Option(names = "--warmup", defaultValue = "30")
     int warmup;
@@ -35,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--runs", description = "generator: timed denoiser steps per runtime (default 20); metrics: timed runs, "
-            + "the first includes warm-up (default 2); batching: rounds (default 3).")
+            + "the first includes warm-up (default 2); batching: rounds (default 3); throughput: bursts per replica count (default 3).")
     Integer runs;
 
     @Option(names = "--config", defaultValue = "tiny", description = "generator: tiny (the committed bundle) or medium "
@@ -67,13 +69,22 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--generation-requests", defaultValue = "5", description = "generator: timed requests (after one warm-up).")
     int generationRequests;
 
-    @Option(names = "--batch", defaultValue = "4", description = "batching: the batch size compared with 1.")
+    @Option(names = "--batch", defaultValue = "4", description = "batching: the batch size compared with 1; "
+            + "throughput: the denoise stage's runtime.batch.max.size.")
     int batch;
 
     @Option(names = "--batch-requests", defaultValue = "8", description = "batching: queued requests per round.")
     int batchRequests;
 
-    @Option(names = "--image", defaultValue = "../shared/data/portraits/d9.jpg", description = "generator: reference image.")
+    @Option(names = "--replicas", split = ",", defaultValue = "1,2", description = "throughput: instances per stage to compare "
+            + "(1 to " + EmbeddedPipeline.PARTITIONS + ", comma-separated).")
+    java.util.List<Integer> replicas;
+
+    @Option(names = "--intra-op-threads", defaultValue = "1", description = "throughput: onnx.threads.intra.op of every stage "
+            + "instance (0 = one per core); 1 because the stages (and replicas) already run side by side on the cores.")
+    int intraOpThreads;
+
+    @Option(names = "--image", defaultValue = "../shared/data/portraits/d9.jpg", description = "generator, throughput: reference image.")
     Path image;
 
     @Option(names = "--data-dir", defaultValue = ".idstream/bench")
@@ -104,12 +115,18 @@ final class BenchCommand implements Callable<Integer> {
             BatchingBenchmark.run(threads, batchRequests, batch, runs == null ? 3 : runs, image, System.out);
             return 0;
         }
+        if ("throughput".equals(name)) {
+            Logging.quiet();
+            ThroughputBenchmark.run(DataDirs.fresh(dataDir), new ThroughputBenchmark.Settings(replicas, requests == null ? 24 : requests,
+                    runs == null ? 3 : runs, batch, intraOpThreads, image), System.out);
+            return 0;
+        }
         if (!"hops".equals(name)) {
-            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops, generator, metrics, batching");
+            throw new IllegalArgumentException("unknown benchmark '" + name + "'; available: hops, generator, metrics, batching, throughput");
         }
         Logging.quiet();
         System.out.println("pipeline overhead per stage hop (serde + Kafka transaction + S3 GET/PUT + read_committed), one at a time ...");
-        HopBenchmark.Result r = HopBenchmark.run(DataDirs.fresh(dataDir), warmup, requests, artifactBytes, System.out);
+        HopBenchmark.Result r = HopBenchmark.run(DataDirs.fresh(dataDir), warmup, requests == null ? 300 : requests, artifactBytes, System.out);
         System.out.println("| requests | artifact | p50 ms | p90 ms | p99 ms | max ms |");
         System.out.println("|---|---|---|---|---|---|");
         System.out.println(r.markdownRow());

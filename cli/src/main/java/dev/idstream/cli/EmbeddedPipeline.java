@@ -117,6 +117,31 @@ public final class EmbeddedPipeline implements AutoCloseable {
      * ({@code metrics-E} for a re-scoring deployment), which {@link #stopStage} and {@link #runner} take.
      */
     public synchronized void startStage(String name, Map<String, String> overrides) throws Exception {
+        start(name, overrides, 1);
+    }
+
+    /**
+     * Starts replica {@code replica} (2, 3, ...) of a stage: one more member of the stage's consumer group, sharing
+     * the input partitions with the others. Its {@code runtime.instance.id} is the pipeline's with {@code -<replica>}
+     * appended, because the transactional id includes it. It is registered as {@link #replicaName}, which
+     * {@link #stopStage} and {@link #runner} take. The aggregates application has no replicas here.
+     */
+    public synchronized String startReplica(String name, int replica, Map<String, String> overrides) throws Exception {
+        if (replica < 2) {
+            throw new IllegalArgumentException("replica numbers start at 2 (the first is startStage's), got " + replica);
+        }
+        if (name.equals(AGGREGATES)) {
+            throw new IllegalArgumentException("stage " + name + " runs once per embedded pipeline");
+        }
+        return start(name, overrides, replica);
+    }
+
+    /** The name replica {@code replica} of stage {@code stage} is registered under: the stage's own for the first. */
+    public static String replicaName(String stage, int replica) {
+        return replica == 1 ? stage : stage + "#" + replica;
+    }
+
+    private String start(String name, Map<String, String> overrides, int replica) throws Exception {
         if (name.equals(AGGREGATES)) {
             if (!overrides.isEmpty()) {
                 throw new IllegalArgumentException("stage " + name + " takes no settings of its own; got " + overrides.keySet());
@@ -126,21 +151,26 @@ public final class EmbeddedPipeline implements AutoCloseable {
             }
             aggregates = AggregatesApp.start(config, AggregatesSettings.defaults().withStateDir(dataDir.resolve("aggregates-state"))
                     .withSetFidInterval(Duration.ofSeconds(2)));
-            return;
+            return AGGREGATES;
         }
         Map<String, String> own = new HashMap<>(values);
         own.putAll(overrides);
-        StageConfig stageConfig = overrides.isEmpty() ? config : StageConfigLoader.fromMap(own);
+        if (replica > 1) {
+            own.put("runtime.instance.id", config.runtime().instanceId() + "-" + replica);
+        }
+        StageConfig stageConfig = own.equals(values) ? config : StageConfigLoader.fromMap(own);
         Stage<?, ?> stage = StageCatalog.create(name, stageConfig);
-        if (stages.containsKey(stage.name())) {
+        String registered = replicaName(stage.name(), replica);
+        if (stages.containsKey(registered)) {
             stage.close();
-            throw new IllegalStateException("stage " + stage.name() + " is already running");
+            throw new IllegalStateException("stage " + registered + " is already running");
         }
         S3ArtifactStore artifacts = null;
         try {
             artifacts = S3ArtifactStore.open(stageConfig.s3());
             StageRunner<?, ?> runner = run(stage, stageConfig, new ConfluentEventSerde(stageConfig.registry()), artifacts);
-            stages.put(stage.name(), new RunningStage(runner, artifacts, stage));
+            stages.put(registered, new RunningStage(runner, artifacts, stage));
+            return registered;
         } catch (Exception | Error e) {
             if (artifacts != null) {
                 artifacts.close();
@@ -169,7 +199,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     public synchronized StageRunner<?, ?> runner(String name) {
-        return stages.get(name).runner();
+        RunningStage running = stages.get(name);
+        if (running == null) {
+            throw new IllegalArgumentException("no stage " + name + " is running; running: " + stages.keySet());
+        }
+        return running.runner();
     }
 
     private static <I extends SpecificRecord, O extends SpecificRecord> StageRunner<I, O> run(

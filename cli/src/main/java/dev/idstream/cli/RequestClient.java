@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -97,6 +99,14 @@ public final class RequestClient implements AutoCloseable {
 
     public void publish(GenerationRequested request) throws Exception {
         producer.send(new ProducerRecord<>(Topics.REQUESTS, request.getRequestId(), serde.serialize(Topics.REQUESTS, request))).get();
+    }
+
+    /**
+     * Publishes without waiting for the broker, for many requests at once (a benchmark's burst). The future completes
+     * when the broker has stored the request; its timestamp is the request's publish time.
+     */
+    public Future<RecordMetadata> publishAsync(GenerationRequested request) {
+        return producer.send(new ProducerRecord<>(Topics.REQUESTS, request.getRequestId(), serde.serialize(Topics.REQUESTS, request)));
     }
 
     public static String newRequestId() {

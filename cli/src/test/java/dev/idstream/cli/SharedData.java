@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The shared test data beside the repository ({@code ../shared/data}); tests that need it skip with a reason when it is absent. */
-final class SharedData {
+public final class SharedData {
     private SharedData() {}
 
-    static Path file(String relative) {
+    public static Path file(String relative) {
         Path root = Path.of(System.getProperty("maven.multiModuleProjectDirectory", "..")).resolve("../shared/data");
         if (!Files.isDirectory(root)) {
             root = Path.of("../../shared/data"); // run from a module directory
