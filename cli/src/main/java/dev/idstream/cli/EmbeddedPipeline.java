@@ -78,6 +78,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * The user's {@code IDSTREAM_*} settings for an embedded run ({@code onnx.*}, {@code models.*}, {@code runtime.*},
+     * {@code limits.*}, ...), without the connection settings the embedded infrastructure supplies itself.
+     */
+    public static Map<String, String> settingsFromEnvironment() {
+        Map<String, String> settings = new HashMap<>(StageConfigLoader.fromEnvironment(System.getenv()));
+        settings.keySet().removeIf(key -> key.startsWith("kafka.") || key.startsWith("registry.") || key.startsWith("s3."));
+        return settings;
+    }
+
     /** {@code IDSTREAM_S3_ACCESS_KEY} → {@code s3.access.key}, the loader's own mapping. */
     private static String toKey(String env) {
         return env.substring(StageConfigLoader.ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');

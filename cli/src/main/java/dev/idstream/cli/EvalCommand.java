@@ -78,7 +78,8 @@ final class EvalCommand implements Callable<Integer> {
             out.println("no cluster given (--config FILE or IDSTREAM_* variables): starting embedded Kafka, Schema Registry, S3 "
                     + "and the metrics stage for this run ...");
             out.flush();
-            try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(DataDirs.fresh(dataDir), List.of("metrics"), Map.of())) {
+            try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(DataDirs.fresh(dataDir), List.of("metrics"),
+                    EmbeddedPipeline.settingsFromEnvironment())) {
                 results = EvaluationRun.run(pipeline.config(), jobs, Duration.ofSeconds(timeoutSeconds), out);
             }
         }

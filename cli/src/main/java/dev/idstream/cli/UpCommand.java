@@ -23,7 +23,8 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.quiet();
         List<String> names = stages.stream().filter(s -> !s.isBlank()).toList();
-        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(DataDirs.fresh(dataDir), names, Map.of())) {
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(DataDirs.fresh(dataDir), names,
+                EmbeddedPipeline.settingsFromEnvironment())) {
             Path env = pipeline.writeConnectionProperties(dataDir.resolve("connection.properties"));
             System.out.println("embedded pipeline up with stages " + names + "; connection settings in " + env);
             System.out.println("  e.g. ./idstream submit IMAGE --prompt '...' --config " + env);

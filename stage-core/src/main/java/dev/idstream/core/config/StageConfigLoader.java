@@ -95,7 +95,8 @@ public final class StageConfigLoader {
         return new StageConfigLoader(values).build();
     }
 
-    static Map<String, String> fromEnvironment(Map<String, String> environment) {
+    /** The keys the {@code IDSTREAM_*} variables of {@code environment} name (see the class comment for the mapping). */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
         Map<String, String> keys = new HashMap<>();
         environment.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
