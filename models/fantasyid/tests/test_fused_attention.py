@@ -26,7 +26,8 @@ def fused(tiny, tmp_path_factory):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         bundle = export_bundle(tiny, seed=0, out=out, roles_to_export=["denoiser"], attention="fused")
-    tracer = [f"{w.filename}:{w.lineno}: {w.message}" for w in caught if issubclass(w.category, torch.jit.TracerWarning)]
+    tracer = [f"{w.filename}:{w.lineno}: {w.message}" for w in caught
+              if issubclass(w.category, torch.jit.TracerWarning)]
     return out, bundle, tracer
 
 
