@@ -66,7 +66,7 @@ class AdaNormZero(nn.Module):
 class JointAttention(nn.Module):
     def __init__(self, config: DiTConfig, decoupled_id_dim=None):
         super().__init__()
-        dim, self.heads = config.width, config.heads
+        dim, self.heads, self.head_dim = config.width, config.heads, config.head_dim
         self.attention_kind = "plain"  # layers.ATTENTION_KINDS
         self.to_q = nn.Linear(dim, dim)
         self.to_k = nn.Linear(dim, dim)
@@ -98,12 +98,12 @@ class JointAttention(nn.Module):
 
     def _fused(self, q, k, v, n_text, id_tokens):
         """The same attention on [B, L, H*D] (q, k after norm and RoPE), text and video joint in one fused op."""
-        out = multi_head_attention(q, k, v, self.heads)
+        out = multi_head_attention(q, k, v, self.heads, self.head_dim)
         text_out, video_out = out[:, :n_text], out[:, n_text:]
         if self.id_kv is not None:
             k_id, v_id = self.id_kv(id_tokens)
             video_out = video_out + self.decoupled_scale * multi_head_attention(
-                q[:, n_text:], merge_heads(k_id), merge_heads(v_id), self.heads)
+                q[:, n_text:], merge_heads(k_id), merge_heads(v_id), self.heads, self.head_dim)
         return self.to_out(video_out), self.to_out(text_out)
 
 

@@ -12,7 +12,7 @@ class LayerIdAttention(nn.Module):
 
     def __init__(self, dim, id_dim, heads, head_dim):
         super().__init__()
-        self.heads = heads
+        self.heads, self.head_dim = heads, head_dim
         self.attention_kind = "plain"  # layers.ATTENTION_KINDS
         inner = heads * head_dim
         self.norm_id = nn.LayerNorm(id_dim)
@@ -26,7 +26,7 @@ class LayerIdAttention(nn.Module):
         q = split_heads(q_packed, self.heads)
         k, v = self.to_kv(self.norm_id(id_tokens)).chunk(2, dim=-1)
         if self.attention_kind == "fused":
-            return self.to_out(multi_head_attention(q_packed, k, v, self.heads))
+            return self.to_out(multi_head_attention(q_packed, k, v, self.heads, self.head_dim))
         out = attention(q, split_heads(k, self.heads), split_heads(v, self.heads))
         return self.to_out(merge_heads(out))
 

@@ -50,10 +50,11 @@ class _MultiHeadAttention(torch.autograd.Function):
         return out
 
 
-def multi_head_attention(q, k, v, heads):
-    """Scaled dot-product attention on [B, L, H*D] tensors (heads packed in the last axis) -> [B, Lq, H*D];
-    exported as com.microsoft::MultiHeadAttention (opset domain com.microsoft, version 1)."""
-    return _MultiHeadAttention.apply(q, k, v, heads, 1.0 / math.sqrt(q.shape[-1] // heads))
+def multi_head_attention(q, k, v, heads, head_dim):
+    """Scaled dot-product attention on [B, L, H*D] tensors (heads packed in the last axis, D = head_dim) ->
+    [B, Lq, H*D]; exported as com.microsoft::MultiHeadAttention (opset domain com.microsoft, version 1). head_dim
+    comes from the module's config: read from the traced q it would be a tensor (a TracerWarning per call)."""
+    return _MultiHeadAttention.apply(q, k, v, heads, 1.0 / math.sqrt(head_dim))
 
 
 def set_attention(module, kind):

@@ -30,6 +30,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 FLOAT = TensorProto.FLOAT
 TARGETS = {"float16": TensorProto.FLOAT16, "bfloat16": TensorProto.BFLOAT16}
+FLOAT16_OVERFLOW = 65520.0  # the smallest magnitude float16 rounds to infinity (65504 + half its spacing there)
 PROTOBUF_LIMIT = 2**31  # bytes: a larger ModelProto cannot be serialized (checked, shape-inferred) in memory
 TYPE_NAMES = {TensorProto.FLOAT: "tensor(float)", TensorProto.FLOAT16: "tensor(float16)",
               TensorProto.BFLOAT16: "tensor(bfloat16)"}
@@ -38,31 +39,42 @@ TYPE_NAMES = {TensorProto.FLOAT: "tensor(float)", TensorProto.FLOAT16: "tensor(f
 CONTRIB_FLOAT_TYPES = {("com.microsoft", "MultiHeadAttention"): ("tensor(float)", "tensor(float16)")}
 
 
-def convert(model: onnx.ModelProto, dtype: str, keep_float32_inputs=()) -> onnx.ModelProto:
-    """A converted copy of `model` (`dtype` "float16" or "bfloat16"); `model` itself is not changed."""
+def convert(model: onnx.ModelProto, dtype: str, keep_float32_inputs=(), copy=True, check=True) -> onnx.ModelProto:
+    """`model` converted to `dtype` ("float16" or "bfloat16"): a converted copy, `model` itself unchanged; with
+    `copy=False` `model` is converted in place and returned, so a caller that no longer needs the float32 graph
+    holds one float32 model and its converted arrays instead of two float32 models. The result is checked in memory
+    when under 2 GB; `check=False` leaves that to a caller that checks the saved file by path (the in-memory check
+    serializes and parses the whole model several times over, weights included)."""
     if dtype not in TARGETS:
         raise ValueError(f"precision {dtype!r} is not one of {', '.join(TARGETS)}")
     unknown = set(keep_float32_inputs) - {i.name for i in model.graph.input}
     if unknown:
         raise ValueError(f"keep_float32_inputs names no graph input: {sorted(unknown)}")
-    result = onnx.ModelProto()
-    result.CopyFrom(model)
+    result = model
+    if copy:
+        result = onnx.ModelProto()
+        result.CopyFrom(model)
     _Pass(result, TARGETS[dtype], set(keep_float32_inputs)).run()
-    if result.ByteSize() < PROTOBUF_LIMIT:
+    if check and result.ByteSize() < PROTOBUF_LIMIT:
         onnx.checker.check_model(result, full_check=True)
     # else the caller checks the file (onnx.checker.check_model(path)) once it is saved with external data
     return result
 
 
 def _without_tensor_data(model):
-    """A copy with every initializer's values dropped (names, dtypes and dims kept): all that shape inference reads,
-    and under protobuf's 2 GB limit however large the weights are."""
-    light = onnx.ModelProto()
-    light.CopyFrom(model)
-    for t in light.graph.initializer:
-        for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data",
-                      "external_data"):
-            t.ClearField(field)
+    """A model with `model`'s nodes, inputs, outputs, value_info, opsets and functions and data-less initializers
+    (name, dtype, dims): all that shape inference reads, under protobuf's 2 GB limit however large the weights are.
+    Built field by field, so no tensor data is ever copied."""
+    light = onnx.ModelProto(ir_version=model.ir_version)
+    light.opset_import.extend(model.opset_import)
+    light.functions.extend(model.functions)
+    g, source = light.graph, model.graph
+    g.name = source.name
+    g.node.extend(source.node)
+    g.input.extend(source.input)
+    g.output.extend(source.output)
+    g.value_info.extend(source.value_info)
+    g.initializer.extend(TensorProto(name=t.name, data_type=t.data_type, dims=t.dims) for t in source.initializer)
     return light
 
 
@@ -89,7 +101,7 @@ class _Pass:
         for node in g.node:
             self._visit(node)
         constant_casts = self._settle_constants()
-        self._cast_float32_outputs()
+        self._cast_float32_outputs(constant_casts)
         del g.node[:]
         g.node.extend(constant_casts.pop("", []))
         for node in self.nodes:
@@ -111,6 +123,10 @@ class _Pass:
                              f"{sorted(CONTRIB_FLOAT_TYPES)}) and subgraphs are not supported")
         if node.op_type == "Constant" or (node.op_type == "Identity" and node.input[0] in self.constants):
             if node.output[0] in self.float_names:
+                if node.op_type == "Constant" and _float_constant(node) is None:
+                    raise ValueError(f"node {node.name} (Constant {node.output[0]}): a float constant given as "
+                                     f"{node.attribute[0].name} is not supported (only value, value_float, "
+                                     "value_floats)")
                 self.constants[node.output[0]] = []
                 if node.op_type == "Identity":
                     self.aliases[node.output[0]] = node
@@ -176,9 +192,12 @@ class _Pass:
                 self.constants[identity.input[0]].append((identity, 0, to_target))
             if to_target:
                 self.converted.add(name)
-                if name in producers:
-                    value = next(a for a in producers[name].attribute if a.name == "value")
-                    value.t.CopyFrom(_retyped(value.t, self.target))
+                if name in producers:  # value_float(s) become a `value` tensor of the target dtype
+                    attribute = producers[name].attribute[0]
+                    value = _retyped(_float_constant(producers[name]), self.target)
+                    if attribute.name != "value":
+                        attribute.CopyFrom(helper.make_attribute("value", value))
+                    attribute.t.CopyFrom(value)
                 continue
             after = name if name in producers or name in self.aliases else ""
             for node, i, wants in readers:
@@ -186,17 +205,25 @@ class _Pass:
                     node.input[i] = self._cast(name, self.target, casts.setdefault(after, []))
         return casts
 
-    def _cast_float32_outputs(self):
+    def _cast_float32_outputs(self, constant_casts):
         """Float graph outputs computed in float32 (e.g. by a Conv, which has no bfloat16) are cast to the
-        target dtype, so that a bundle's float I/O has one dtype."""
+        target dtype, so that a bundle's float I/O has one dtype. The float32 tensor is renamed `<name>_float32`
+        wherever it appears: its producer or initializer, its readers, and the casts of a constant
+        (`constant_casts`, which then follow the renamed tensor)."""
+        inputs = {i.name for i in self.graph.input}
         for output in self.graph.output:
             name = output.name
-            if name not in self.float_names or name in self.converted:
-                continue
+            if name not in self.float_names or name in self.converted or name in inputs:
+                continue  # a float32 graph input passed through (keep_float32_inputs) stays as it is
             inner = f"{name}_float32"
-            for node in self.nodes:
+            for node in self.nodes + [c for casts in constant_casts.values() for c in casts]:
                 node.input[:] = [inner if i == name else i for i in node.input]
                 node.output[:] = [inner if o == name else o for o in node.output]
+            for init in self.graph.initializer:
+                if init.name == name:
+                    init.name = inner
+            if name in constant_casts:
+                constant_casts[inner] = constant_casts.pop(name)
             self.nodes.append(helper.make_node("Cast", [inner], [name], name=f"Cast_{name}", to=self.target))
             self.converted.add(name)
 
@@ -210,7 +237,7 @@ def _float_tensors(model):
               if vi.type.tensor_type.elem_type == FLOAT}
     for node in g.node:
         if node.op_type == "Constant":
-            value = next((a.t for a in node.attribute if a.name == "value"), None)
+            value = _float_constant(node)
             if value is not None and value.data_type == FLOAT:
                 names.add(node.output[0])
     typed = {vi.name for vi in list(g.input) + list(g.output) + list(g.value_info)} | {t.name for t in g.initializer}
@@ -220,10 +247,21 @@ def _float_tensors(model):
     return names
 
 
+def _float_constant(node):
+    """A Constant node's value as a TensorProto (value_float and value_floats included), or None for the other
+    attributes (ints, strings, sparse_value)."""
+    attribute = node.attribute[0]
+    if attribute.name == "value":
+        return attribute.t
+    if attribute.name in ("value_float", "value_floats"):
+        return numpy_helper.from_array(np.array(helper.get_attribute_value(attribute), np.float32))
+    return None
+
+
 def _retyped(tensor, target):
-    values = numpy_helper.to_array(tensor).astype(np.float32)
+    values = numpy_helper.to_array(tensor).astype(np.float32, copy=False)
     if target == TensorProto.FLOAT16:
-        if np.abs(values).max(initial=0) > np.finfo(np.float16).max:
+        if np.abs(values).max(initial=0) >= FLOAT16_OVERFLOW:
             raise ValueError(f"tensor {tensor.name} exceeds the float16 range (largest |value| "
                              f"{np.abs(values).max():.6g})")
         return numpy_helper.from_array(values.astype(np.float16), tensor.name)
@@ -232,7 +270,10 @@ def _retyped(tensor, target):
 
 
 def bfloat16_bits(values):
-    """The bfloat16 bit patterns of float32 values, rounded to nearest even (the upper 16 bits after rounding)."""
+    """The bfloat16 bit patterns of float32 values, rounded to nearest even (the upper 16 bits after rounding);
+    a NaN stays a NaN of the same sign, made quiet (rounding its bits could carry it into an infinity or zero)."""
     bits = np.ascontiguousarray(values, dtype=np.float32).view(np.uint32).astype(np.uint64)
     rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    nan = np.isnan(np.ascontiguousarray(values, dtype=np.float32))
+    rounded[nan] = (bits[nan] >> 16) | 0x0040  # sign and exponent kept, quiet bit set
     return rounded.astype("<u2")
