@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idstream.core.BatchingStage;
 import dev.idstream.core.StageException;
+import dev.idstream.core.config.GeneratorSettings;
 import dev.idstream.core.generator.GeneratorBundle;
 import dev.idstream.core.onnx.OrtRuntime;
 import dev.idstream.core.onnx.OrtSettings;
 import dev.idstream.core.tensor.Safetensors;
 import dev.idstream.core.tensor.Tensor;
+import dev.idstream.core.testing.CommittedBundles;
 import dev.idstream.core.testing.LocalStageContext;
 import dev.idstream.events.ArtifactRef;
 import dev.idstream.events.GenerationParams;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The stage on real artifacts (embedded S3) and the real tiny bundle. */
+/** The stage on real artifacts (embedded S3) and the real tiny bundles (float32, and float16 with the same stage code). */
 class DenoiseStageTest {
 
     @TempDir
@@ -48,6 +50,29 @@ class DenoiseStageTest {
     static void stop() throws Exception {
         stage.close();
         context.close();
+    }
+
+    @Test
+    void shouldWriteIdenticalFloat32LatentsWhenTheSameRequestRunsTwiceOnAFloat16Bundle() throws Exception {
+        try (DenoiseStage fp16 = new DenoiseStage(GeneratorBundle.load(
+                new GeneratorSettings(CommittedBundles.folder("generator-tiny-fp16")), OrtSettings.cpu(2)))) {
+            TokensFused in = tokens("fp16-seed", 7);
+            LocalStageContext.Request first = context.request("fp16-seed", "denoise");
+            fp16.validate(in, first);
+            LatentsDenoised a = fp16.process(in, first);
+            LatentsDenoised b = fp16.process(in, context.request("fp16-seed", "denoise"));
+            LatentsDenoised other = fp16.process(tokens("fp16-other", 8), context.request("fp16-other", "denoise"));
+
+            assertThat(b.getLatents().getSha256()).isEqualTo(a.getLatents().getSha256());
+            assertThat(other.getLatents().getSha256()).isNotEqualTo(a.getLatents().getSha256());
+            assertThat(a.getGenerator()).isEqualTo("idstream-generator-tiny-fp16 0.1.0");
+            assertThat(a.getLatents().getDtype()).as("the latents artifact is F32 whatever the bundle precision").isEqualTo("F32");
+            Tensor latents = context.artifacts().getTensors(a.getLatents()).get("latents");
+            assertThat(latents.shape()).containsExactly(3, 4, 8, 12);
+            for (float v : latents.toFloatArray()) {
+                assertThat(Float.isFinite(v)).as("every latent is finite").isTrue();
+            }
+        }
     }
 
     @Test
