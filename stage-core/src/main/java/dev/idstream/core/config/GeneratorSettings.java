@@ -6,8 +6,8 @@ import java.nio.file.Path;
  * What the generation stages (features, denoise, decode) need beyond the runtime: which generator bundle they serve.
  *
  * @param bundle the generator bundle folder ({@code models.generator.bundle}); null means
- *               {@link dev.idstream.core.generator.GeneratorBundle#defaultLocation()} (the JVM property
- *               {@code idstream.generator.bundle}, {@code IDSTREAM_GENERATOR_BUNDLE}, else models/generator-tiny)
+ *               {@link dev.idstream.core.generator.GeneratorBundle#defaultLocation()} (models/generator-tiny, found
+ *               from the working directory upwards)
  */
 public record GeneratorSettings(Path bundle) {
 

@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * limits.max.video.seconds, limits.max.prompt.chars, limits.max.frames, limits.max.steps, limits.max.width,
  * limits.max.height, limits.max.fps, limits.max.guidance.scale   [InputLimits.defaults()]
  * models.face.bundle                   [~/.cache/idstream/models/face-bundle] face bundle folder (detect, features, metrics)
- * models.generator.bundle              [-Didstream.generator.bundle, IDSTREAM_GENERATOR_BUNDLE, else models/generator-tiny]
+ * models.generator.bundle              [models/generator-tiny, found from the working directory upwards]
  *                                      generator bundle folder (features, denoise, decode)
  * onnx.device                          [auto] auto (CUDA when a device and the provider are there, else CPU) | cpu | cuda
  * onnx.cuda.device.id                  [0]

@@ -32,18 +32,15 @@ public final class GeneratorBundle implements AutoCloseable {
         }
     }
 
-    /** System property / environment variable naming the bundle folder; else the tiny bundle is searched upwards. */
-    public static final String LOCATION_PROPERTY = "idstream.generator.bundle";
-    public static final String LOCATION_ENV = "IDSTREAM_GENERATOR_BUNDLE";
     static final Path TINY = Path.of("models", "generator-tiny");
 
     private final ModelBundle bundle;
     private final OrtRuntime runtime;
-    private final Map<Role, OnnxSession> sessions = new EnumMap<>(Role.class);
-    private boolean closed;
     private final LatentGeometry geometry;
     private final SchedulerConfig scheduler;
     private final ByteTokenizer tokenizer;
+    private final Map<Role, OnnxSession> sessions = new EnumMap<>(Role.class);
+    private boolean closed;
 
     public GeneratorBundle(ModelBundle bundle, OrtRuntime runtime) {
         if (!"generator".equals(bundle.kind())) {
@@ -58,12 +55,8 @@ public final class GeneratorBundle implements AutoCloseable {
         this.tokenizer = ByteTokenizer.fromJson(config.path("tokenizer"));
     }
 
-    /** The folder named by {@link #LOCATION_PROPERTY} or {@link #LOCATION_ENV}, else models/generator-tiny found from the working directory upwards. */
+    /** models/generator-tiny, found from the working directory upwards: the bundle when {@code models.generator.bundle} names none. */
     public static Path defaultLocation() {
-        String named = System.getProperty(LOCATION_PROPERTY, System.getenv(LOCATION_ENV));
-        if (named != null && !named.isBlank()) {
-            return Path.of(named);
-        }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve(TINY).resolve("bundle.json"))) {
                 return dir.resolve(TINY);
