@@ -41,3 +41,25 @@ def golden_check(pairs, tolerance=1e-4, outputs_per_pair=1, relative=False):
     assert len(diffs) == len(pairs) * outputs_per_pair, report
     assert max(d[1 if relative else 0] for d in diffs.values()) <= tolerance, report
     return {key: tuple(d) for key, d in diffs.items()}
+
+
+def golden_pairs(bundle_dir, manifest, roles, cases, out_dir):
+    """(onnx file, golden safetensors) pairs for golden_check from (role, inputs) cases: each case's inputs and the
+    PyTorch output of `roles[role]` (as exported) written as a golden file under `out_dir`."""
+    import torch
+
+    from fantasyid import safetensors_io
+    from fantasyid.export import exported_module
+
+    pairs = []
+    for i, (role, inputs) in enumerate(cases):
+        model = manifest["models"][role]
+        with torch.no_grad():
+            out = exported_module(roles, role)(*inputs)
+        out = out[0] if isinstance(out, tuple) else out
+        tensors = {f"input.{io['name']}": x.numpy() for io, x in zip(model["inputs"], inputs)}
+        tensors[f"output.{model['outputs'][0]['name']}"] = out.numpy()
+        path = os.path.join(str(out_dir), f"{i}-{role}.safetensors")
+        safetensors_io.save(path, tensors)
+        pairs.append((os.path.join(bundle_dir, model["file"]), path))
+    return pairs

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from conftest import BUNDLE
-from golden_check import golden_check
+from golden_check import golden_check, golden_pairs
 from fantasyid import safetensors_io
 from fantasyid.export import export_bundle, exported_module
 from fantasyid.model import ROLES
@@ -112,18 +112,7 @@ def test_should_accept_other_batch_and_latent_sizes_in_onnx_runtime(tiny_roles, 
         "id_encoder": (torch.randn(2, 145, 64, generator=g), torch.rand(2, 468, 3, generator=g) * 2 - 1),
         "text_encoder": (torch.randint(0, 259, (3, 64), generator=g),),
     }
-    pairs = []
-    for role, inputs in cases.items():
-        model = bundle["models"][role]
-        with torch.no_grad():
-            out = exported_module(tiny_roles, role)(*inputs)
-        out = out[0] if isinstance(out, tuple) else out
-        tensors = {f"input.{i['name']}": x.numpy() for i, x in zip(model["inputs"], inputs)}
-        tensors[f"output.{model['outputs'][0]['name']}"] = out.numpy()
-        path = str(tmp_path / f"{role}.safetensors")
-        safetensors_io.save(path, tensors)
-        pairs.append((os.path.join(BUNDLE, model["file"]), path))
-    golden_check(pairs)
+    golden_check(golden_pairs(BUNDLE, bundle, tiny_roles, cases.items(), tmp_path))
 
 
 def test_should_export_loaded_weights_when_given_a_weights_file(tiny, tiny_roles, tmp_path):

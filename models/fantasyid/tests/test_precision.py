@@ -12,9 +12,9 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 from conftest import BUNDLE, FP16_BUNDLE, MODELS
-from golden_check import golden_check
+from golden_check import golden_check, golden_pairs
 from fantasyid import safetensors_io
-from fantasyid.export import FLOAT32_INPUTS, GOLDEN_TOLERANCE, export_bundle, exported_module
+from fantasyid.export import FLOAT32_INPUTS, GOLDEN_TOLERANCE, export_bundle
 from fantasyid.model import ROLES
 from fantasyid.precision import bfloat16_bits, convert
 
@@ -345,17 +345,7 @@ def test_should_hold_float16_tolerance_at_other_sizes_and_extreme_timesteps(tiny
         ("vae_decoder", (torch.randn(1, 1, 4, 4, 6, generator=g), *tiny_roles["vae_decoder"].empty_caches())),
         ("id_encoder", (torch.randn(2, 145, 64, generator=g), torch.rand(2, 468, 3, generator=g) * 2 - 1)),
     ]
-    pairs = []
-    for i, (role, inputs) in enumerate(cases):
-        model = fp16_bundle["models"][role]
-        with torch.no_grad():
-            out = exported_module(tiny_roles, role)(*inputs)
-        out = out[0] if isinstance(out, tuple) else out
-        tensors = {f"input.{io['name']}": x.numpy() for io, x in zip(model["inputs"], inputs)}
-        tensors[f"output.{model['outputs'][0]['name']}"] = out.numpy()
-        path = str(tmp_path / f"{i}-{role}.safetensors")
-        safetensors_io.save(path, tensors)
-        pairs.append((os.path.join(FP16_BUNDLE, model["file"]), path))
+    pairs = golden_pairs(FP16_BUNDLE, fp16_bundle, tiny_roles, cases, tmp_path)
     no_island = str(tmp_path / "denoiser-no-island.onnx")
     onnx.save(convert(onnx.load(os.path.join(BUNDLE, "denoiser.onnx")), "float16"), no_island)
     pairs.append((no_island, pairs[1][1]))
